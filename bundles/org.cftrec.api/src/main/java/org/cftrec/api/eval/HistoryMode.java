@@ -1,0 +1,10 @@
+package org.cftrec.api.eval;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** How the history appears in evaluation prompts: as recorded, removed (the counterfactual prompt), or shuffled. */
+public enum HistoryMode {
+    @JsonProperty("factual") FACTUAL,
+    @JsonProperty("removed") REMOVED,
+    @JsonProperty("shuffled") SHUFFLED
+}

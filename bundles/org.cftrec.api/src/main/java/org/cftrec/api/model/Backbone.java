@@ -1,0 +1,51 @@
+package org.cftrec.api.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * An opened decoder LLM. Inputs are left padded; positions are given explicitly so that padding never
+ * shifts them, and masked keys are never attended to.
+ */
+public interface Backbone extends AutoCloseable {
+
+    TextTokenizer tokenizer();
+
+    ModelShape shape();
+
+    Device device();
+
+    /** The manager that owns the weights; temporary arrays should live in sub-managers of it. */
+    NDManager manager();
+
+    /** Trainable weights by their Hugging Face names, in a stable order. */
+    Map<String, Parameter> parameters();
+
+    /**
+     * Final-layer (normed) hidden states.
+     *
+     * @param tokenIds      [B, T] int64
+     * @param positionIds   [B, T] int64, 0 at each row's first real token
+     * @param attentionMask [B, T] 1 for real tokens, 0 for padding
+     * @return [B, T, hidden]
+     */
+    NDArray hiddenStates(NDArray tokenIds, NDArray positionIds, NDArray attentionMask, boolean training);
+
+    /** Vocabulary logits of selected hidden vectors: [N, hidden] -> [N, vocab]. */
+    NDArray vocabularyLogits(NDArray hidden);
+
+    /** Runs the prompts once and returns a state positioned after their last token. */
+    DecodingState prefill(NDArray tokenIds, NDArray positionIds, NDArray attentionMask);
+
+    /** Writes config.json, model.safetensors and tokenizer.json in the Hugging Face layout. */
+    void save(Path directory) throws IOException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,24 @@
+package org.cftrec.api.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Incremental decoding over a batch of rows with a key-value cache: one call per generated token.
+ */
+public interface DecodingState extends AutoCloseable {
+
+    /** Final-layer hidden state at each row's newest position, [rows, hidden]. */
+    NDArray lastHidden();
+
+    /** Vocabulary logits at each row's newest position, [rows, vocab]. */
+    NDArray lastLogits();
+
+    /** Appends one token per row ([rows], int64) and advances the cache by one position. */
+    void append(NDArray nextTokens);
+
+    /** Keeps and reorders rows (beam search): row i of the new state is row {@code rows[i]} of the old one. */
+    void select(NDArray rows);
+
+    @Override
+    void close();
+}

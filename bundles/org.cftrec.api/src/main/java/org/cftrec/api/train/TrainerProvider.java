@@ -1,0 +1,19 @@
+package org.cftrec.api.train;
+
+import org.cftrec.api.Plugin;
+
+import java.io.IOException;
+
+/**
+ * Plugin kind {@code trainer}: runs a {@link TrainingJob} on its device(s).
+ */
+public interface TrainerProvider<P> extends Plugin<P> {
+
+    /**
+     * The device the backbone must be opened on (DJL notation, e.g. {@code cpu()}); throws
+     * {@link IllegalStateException} with a clear message when the device does not exist on this machine.
+     */
+    String device(P params);
+
+    TrainingResult train(TrainingJob job, P params) throws IOException;
+}

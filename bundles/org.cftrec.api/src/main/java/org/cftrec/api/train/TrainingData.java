@@ -1,0 +1,20 @@
+package org.cftrec.api.train;
+
+/**
+ * The examples of a run and the objective over them. The trainer chooses order, micro-batches and
+ * accumulation; the runtime turns example indices into paired factual/counterfactual batches.
+ * Arrays are created in the caller's {@link ai.djl.ndarray.NDScope}: a trainer opens one per micro-batch
+ * so that activations are freed when the step is done.
+ */
+public interface TrainingData {
+
+    int trainingExamples();
+
+    int validationExamples();
+
+    /** Loss of training examples, to be called inside the trainer's gradient collector. */
+    LossTerms trainingLoss(int[] exampleIndices);
+
+    /** Loss of validation examples, without gradients. */
+    LossTerms validationLoss(int[] exampleIndices);
+}

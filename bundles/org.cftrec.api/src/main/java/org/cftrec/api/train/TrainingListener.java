@@ -1,0 +1,14 @@
+package org.cftrec.api.train;
+
+/** Receives progress from a trainer (console progress, metrics file). */
+public interface TrainingListener {
+    default void onStep(StepMetrics metrics) {
+    }
+
+    default void onValidation(ValidationMetrics metrics) {
+    }
+
+    /** Free-form progress line (checkpoint written, early stop, ...). */
+    default void onMessage(String message) {
+    }
+}

@@ -1,0 +1,54 @@
+package org.cftrec.djl;
+
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Calls into DJL that discover engines or native libraries through the thread context classloader (TCCL).
+ * Inside OSGi the TCCL is not this bundle's loader, so such calls run with it switched for their duration.
+ */
+public final class Djl {
+    private Djl() {
+    }
+
+    /** Runs {@code action} with the TCCL set to the loader that sees every embedded DJL jar. */
+    public static <T> T withTccl(Callable<T> action) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Djl.class.getClassLoader());
+        try {
+            return action.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** The default engine (PyTorch); initialised by the activator, so this never triggers discovery. */
+    public static Engine engine() {
+        return withTccl(Engine::getInstance);
+    }
+
+    /** Opens a Hugging Face {@code tokenizer.json}; the tokenizer's native library is located through the TCCL. */
+    public static HuggingFaceTokenizer tokenizer(Path tokenizerJson, Map<String, String> options) {
+        return withTccl(() -> HuggingFaceTokenizer.newInstance(tokenizerJson, options));
+    }
+
+    /** One line for logs and provenance: engine name and version, DJL version, default device. */
+    public static String describe() {
+        Engine engine = engine();
+        return engine.getEngineName() + " " + engine.getVersion() + " (DJL " + Engine.getDjlVersion()
+                + ", default device " + engine.defaultDevice() + ", GPUs " + engine.getGpuCount() + ")";
+    }
+}

@@ -1,0 +1,99 @@
+package org.cftrec.runtime.pipeline;
+
+import org.cftrec.api.PluginKind;
+import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.eval.Evaluator;
+import org.cftrec.api.model.BackboneProvider;
+import org.cftrec.api.prompt.PromptTemplate;
+import org.cftrec.api.spec.ExperimentSpec;
+import org.cftrec.api.spec.ObjectiveSpec;
+import org.cftrec.api.spec.PluginRef;
+import org.cftrec.api.spec.SpecException;
+import org.cftrec.api.train.TrainerProvider;
+import org.cftrec.api.weighting.WeightingSchedule;
+import org.cftrec.runtime.plugins.PluginCatalog;
+import org.cftrec.runtime.plugins.ResolvedPlugin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A spec with every plugin resolved and every parameter bound: what a run executes. Building it is the
+ * validation of a spec; all problems are reported together.
+ */
+public record ExperimentPlan(ExperimentSpec spec, ResolvedPlugin<DatasetProvider> dataset,
+                             ResolvedPlugin<PromptTemplate> prompt, ResolvedPlugin<BackboneProvider> backbone,
+                             List<ResolvedPlugin<Evaluator>> evaluators, List<VariantPlan> variants) {
+
+    /** One variant: its objective, weighting schedule and trainer. */
+    public record VariantPlan(String name, ObjectiveSpec objective, ResolvedPlugin<WeightingSchedule> weighting,
+                              ResolvedPlugin<TrainerProvider> trainer) {
+    }
+
+    public static ExperimentPlan of(ExperimentSpec spec, PluginCatalog catalog) {
+        List<String> problems = new ArrayList<>();
+        var dataset = attempt(problems, () -> catalog.resolve(PluginKind.DATASET, spec.dataset(), "dataset",
+                DatasetProvider.class));
+        var prompt = attempt(problems, () -> catalog.resolve(PluginKind.PROMPT, spec.prompt(), "prompt",
+                PromptTemplate.class));
+        var backbone = attempt(problems, () -> catalog.resolve(PluginKind.BACKBONE, spec.backbone(), "backbone",
+                BackboneProvider.class));
+        List<ResolvedPlugin<Evaluator>> evaluators = new ArrayList<>();
+        List<PluginRef> protocols = spec.evaluation().protocols();
+        for (int i = 0; i < protocols.size(); i++) {
+            PluginRef ref = protocols.get(i);
+            String path = "evaluation.protocols[" + i + "]";
+            var evaluator = attempt(problems, () -> catalog.resolve(PluginKind.EVALUATOR, ref, path, Evaluator.class));
+            evaluators.add(evaluator);
+        }
+        List<VariantPlan> variants = new ArrayList<>();
+        List<ExperimentSpec.Variant> resolved = spec.resolvedVariants();
+        for (int i = 0; i < resolved.size(); i++) {
+            ExperimentSpec.Variant v = resolved.get(i);
+            boolean ownWeighting = spec.variants().get(i).weighting() != null;
+            boolean ownTrainer = spec.variants().get(i).trainer() != null;
+            String at = "variants[" + i + "].";
+            var weighting = attempt(problems, () -> catalog.resolve(PluginKind.WEIGHTING, v.weighting(),
+                    ownWeighting ? at + "weighting" : "weighting", WeightingSchedule.class));
+            var trainer = attempt(problems, () -> catalog.resolve(PluginKind.TRAINER, v.trainer(),
+                    ownTrainer ? at + "trainer" : "trainer", TrainerProvider.class));
+            variants.add(new VariantPlan(v.name(), v.objective(), weighting, trainer));
+        }
+        if (!problems.isEmpty()) {
+            throw new SpecException(String.join("\n", problems.stream().distinct().toList()));
+        }
+        return new ExperimentPlan(spec, dataset, prompt, backbone, List.copyOf(evaluators), List.copyOf(variants));
+    }
+
+    /** Every plugin the plan uses. */
+    public List<ResolvedPlugin<?>> plugins() {
+        List<ResolvedPlugin<?>> all = new ArrayList<>(List.of(dataset, prompt, backbone));
+        all.addAll(evaluators);
+        for (VariantPlan variant : variants) {
+            all.add(variant.weighting());
+            all.add(variant.trainer());
+        }
+        return all;
+    }
+
+    /** Plugins of this plan whose component has gone away since the run started. */
+    public List<ResolvedPlugin<?>> unavailable() {
+        List<ResolvedPlugin<?>> gone = new ArrayList<>();
+        for (ResolvedPlugin<?> plugin : plugins()) {
+            if (!plugin.available()) {
+                gone.add(plugin);
+            }
+        }
+        return gone;
+    }
+
+    private static <T> T attempt(List<String> problems, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (SpecException e) {
+            problems.add(e.getMessage());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package org.cftrec.runtime.run;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the runtime (PID {@code org.cftrec.runtime}, e.g. {@code etc/org.cftrec.runtime.cfg}). */
+@ObjectClassDefinition(name = "CFTRec runtime", description = "Where runs are written and data is read from.")
+public @interface RuntimeConfig {
+
+    @AttributeDefinition(description = "Folder of run directories; empty = $CFTREC_RUNS, else <karaf.base>/runs")
+    String runsRoot() default "";
+
+    @AttributeDefinition(description = "Folder that relative data paths in specs are resolved against; empty = the caller's working directory")
+    String dataRoot() default "";
+}

@@ -1,0 +1,74 @@
+package org.cftrec.runtime.spec;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.cftrec.api.spec.ExperimentSpec;
+import org.cftrec.api.spec.SpecException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Strict JSON binding of specs and plugin parameters: unknown fields, trailing tokens, comments and
+ * numbers where integers belong are errors, never silently ignored.
+ */
+public final class SpecJson {
+    /** Shared, thread-safe mapper configured for strict reading and readable writing. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
+
+    private SpecJson() {
+    }
+
+    /** Reads a spec file; errors name the file, line, column and field. */
+    public static ExperimentSpec read(Path file) {
+        try {
+            return MAPPER.readValue(Files.readAllBytes(file), ExperimentSpec.class);
+        } catch (NoSuchFileException e) {
+            throw new SpecException(file + ": spec file not found");
+        } catch (JsonProcessingException e) {
+            throw new SpecException(file + ": " + JsonErrors.describe(e, ""), e);
+        } catch (IOException e) {
+            throw new SpecException(file + ": cannot read spec file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a spec from text (the embedded demo, tests). */
+    public static ExperimentSpec parse(String json, String origin) {
+        try {
+            return MAPPER.readValue(json, ExperimentSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new SpecException(origin + ": " + JsonErrors.describe(e, ""), e);
+        }
+    }
+
+    /**
+     * Binds a plugin's parameter object to its record type.
+     *
+     * @param path where the object sits in the spec, e.g. {@code weighting.params}
+     */
+    public static <P> P bind(JsonNode params, Class<P> type, String path) {
+        try {
+            return MAPPER.treeToValue(params, type);
+        } catch (JsonProcessingException e) {
+            throw new SpecException(JsonErrors.describe(e, path), e);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(path + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.cftrec.weighting.standard;
+
+import org.cftrec.api.PluginKind;
+import org.cftrec.api.weighting.WeightingSchedule;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The reference code's schedule: w_k = 1 - (k-1)(1-beta)/(n-1) for k = 1..n, i.e. 1.0 on the first target
+ * token falling linearly to beta on the last; n = 1 gives w = 1.
+ */
+@Component(service = WeightingSchedule.class, property = PluginKind.NAME_PROPERTY + "=linear")
+public class LinearSchedule implements WeightingSchedule<LinearSchedule.Params> {
+
+    /** @param beta weight of the last token, in (0, 1]; default 0.25 */
+    public record Params(Double beta) {
+        public Params {
+            beta = beta == null ? 0.25 : beta;
+            if (!(beta > 0 && beta <= 1)) {
+                throw new IllegalArgumentException("beta must be in (0, 1], got " + beta);
+            }
+        }
+    }
+
+    @Override
+    public Class<Params> parameterType() {
+        return Params.class;
+    }
+
+    @Override
+    public String description() {
+        return "1 on the first target token, linearly down to beta on the last (reference CFT)";
+    }
+
+    @Override
+    public double[] weights(int n, Params params) {
+        Schedules.checkCount(n);
+        double[] w = new double[n];
+        for (int k = 1; k <= n; k++) {
+            w[k - 1] = n == 1 ? 1.0 : 1.0 - (k - 1) * (1.0 - params.beta()) / (n - 1);
+        }
+        return w;
+    }
+}

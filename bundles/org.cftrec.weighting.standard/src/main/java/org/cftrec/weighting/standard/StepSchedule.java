@@ -1,0 +1,47 @@
+package org.cftrec.weighting.standard;
+
+import org.cftrec.api.PluginKind;
+import org.cftrec.api.weighting.WeightingSchedule;
+import org.osgi.service.component.annotations.Component;
+
+/** 1 on the first m target tokens, then a constant floor. */
+@Component(service = WeightingSchedule.class, property = PluginKind.NAME_PROPERTY + "=step")
+public class StepSchedule implements WeightingSchedule<StepSchedule.Params> {
+
+    /**
+     * @param first how many leading tokens weigh 1, &gt;= 1; default 3
+     * @param floor weight of the remaining tokens, in [0, 1]; default 0.25
+     */
+    public record Params(Integer first, Double floor) {
+        public Params {
+            first = first == null ? 3 : first;
+            floor = floor == null ? 0.25 : floor;
+            if (first < 1) {
+                throw new IllegalArgumentException("first must be >= 1, got " + first);
+            }
+            if (!(floor >= 0 && floor <= 1)) {
+                throw new IllegalArgumentException("floor must be in [0, 1], got " + floor);
+            }
+        }
+    }
+
+    @Override
+    public Class<Params> parameterType() {
+        return Params.class;
+    }
+
+    @Override
+    public String description() {
+        return "1 on the first m target tokens, then a floor";
+    }
+
+    @Override
+    public double[] weights(int n, Params params) {
+        Schedules.checkCount(n);
+        double[] w = new double[n];
+        for (int k = 0; k < n; k++) {
+            w[k] = k < params.first() ? 1.0 : params.floor();
+        }
+        return w;
+    }
+}
