@@ -1,0 +1,165 @@
+package org.cftrec.itests;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.cftrec.api.run.ExperimentService;
+import org.cftrec.api.run.PluginInfo;
+import org.cftrec.api.spec.ExperimentSpec;
+import org.cftrec.api.spec.PluginRef;
+import org.cftrec.api.spec.SpecException;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+import javax.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+/**
+ * The packaged runtime, booted from the distribution tarball: bundles, framework, DJL, plugin discovery,
+ * spec validation and plugins coming and going without a restart. One class, one container (8-12 s).
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RuntimeIT {
+    private static final String WEIGHTING_BUNDLE = "org.cftrec.weighting.standard";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ExperimentService experiments;
+
+    @Inject
+    private SessionFactory sessions;
+
+    @Configuration
+    public Option[] config() {
+        return KarafOptions.distribution();
+    }
+
+    @Test
+    public void everyCftrecBundleIsActiveOnFelix() {
+        List<Bundle> ours = Arrays.stream(context.getBundles())
+                .filter(b -> b.getSymbolicName().startsWith("org.cftrec.")).toList();
+        assertTrue("expected the platform, api, runtime and weighting bundles, got " + ours, ours.size() >= 4);
+        for (Bundle bundle : ours) {
+            assertEquals(bundle.getSymbolicName() + " state", Bundle.ACTIVE, bundle.getState());
+        }
+        assertEquals("felix", context.getProperty("karaf.framework"));
+        assertEquals("org.apache.felix.framework", context.getBundle(0).getSymbolicName());
+    }
+
+    @Test
+    public void djlComputesAndDifferentiatesInsideTheContainer() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.create(new float[] {1f, 2f, 3f});
+            assertEquals(14f, x.dot(x).getFloat(), 0f);
+            x.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(x.mul(x).sum());
+            }
+            assertArrayEquals(new float[] {2f, 4f, 6f}, x.getGradient().toFloatArray(), 0f);
+        }
+        assertEquals("PyTorch", Engine.getInstance().getEngineName());
+    }
+
+    @Test
+    public void runtimeListsInstalledPluginsWithTheirBundle() {
+        List<PluginInfo> weightings = experiments.plugins().stream().filter(p -> p.kind().equals("weighting"))
+                .toList();
+        assertEquals(List.of("exponential", "inverse", "linear", "step", "uniform"),
+                weightings.stream().map(PluginInfo::name).toList());
+        assertTrue(weightings.stream().allMatch(p -> p.bundle().equals(WEIGHTING_BUNDLE) && p.version().equals("0.1.0")));
+    }
+
+    @Test
+    public void unknownPluginNameIsRejectedWithTheInstalledNames() {
+        ExperimentSpec spec = new ExperimentSpec("bad", null, null, null, null, PluginRef.of("cubic"), null, null,
+                null, null);
+        try {
+            experiments.validate(spec);
+            fail("a spec naming an unknown weighting must be rejected");
+        } catch (SpecException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(
+                    "weighting.plugin: unknown weighting plugin 'cubic'; installed: exponential, inverse, linear, step, uniform"));
+        }
+    }
+
+    @Test
+    public void badPluginParametersAreRejectedByThePluginsOwnRecord() {
+        ExperimentSpec spec = new ExperimentSpec("bad", null, null, null, null,
+                new PluginRef("linear", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                        .put("beta", 1.5)), null, null, null, null);
+        try {
+            experiments.validate(spec);
+            fail("beta 1.5 is outside (0, 1]");
+        } catch (SpecException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("weighting.params: beta must be in (0, 1], got 1.5"));
+        }
+    }
+
+    @Test
+    public void pluginsComeAndGoWithTheirBundleWithoutRestart() throws Exception {
+        Bundle weighting = Arrays.stream(context.getBundles())
+                .filter(b -> b.getSymbolicName().equals(WEIGHTING_BUNDLE)).findFirst().orElseThrow();
+        String location = weighting.getLocation();
+        weighting.uninstall();
+        awaitWeightingCount(0);
+        Bundle again = context.installBundle(location);
+        again.start();
+        awaitWeightingCount(5);
+        assertEquals(Bundle.ACTIVE, again.getState());
+    }
+
+    @Test
+    public void consoleCommandsAnswer() throws Exception {
+        String out = execute("cftrec:plugins --kind weighting");
+        assertTrue(out, out.contains("linear") && out.contains(WEIGHTING_BUNDLE));
+        String runs = execute("cftrec:runs");
+        assertTrue(runs, runs.startsWith("ID"));
+    }
+
+    private String execute(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (Session session = sessions.create(new ByteArrayInputStream(new byte[0]), out, out)) {
+            session.execute(command);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private void awaitWeightingCount(int expected) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        long count = -1;
+        while (System.currentTimeMillis() < deadline) {
+            count = experiments.plugins().stream().filter(p -> p.kind().equals("weighting")).count();
+            if (count == expected) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertFalse("weighting plugins: expected " + expected + ", still " + count, true);
+    }
+}
