@@ -37,7 +37,8 @@ public final class CftLoss {
         }
         NDArray effect = factualLogits.sub(counterfactualLogits);
         NDArray counterfactual = weightedMean(crossEntropy(effect, labels), weights);
-        NDArray total = alpha == 0 ? factual : factual.add(counterfactual.mul(alpha));
+        // A double scalar would promote the loss to float64.
+        NDArray total = alpha == 0 ? factual : factual.add(counterfactual.mul((float) alpha));
         return new LossTerms(total, factual, counterfactual);
     }
 

@@ -1,0 +1,112 @@
+package org.cftrec.runtime.spec;
+
+import org.cftrec.api.eval.HistoryMode;
+import org.cftrec.api.spec.ExperimentSpec;
+import org.cftrec.api.spec.SpecException;
+import org.cftrec.api.spec.WeightScope;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+public class SpecJsonTest {
+    @Rule
+    public TemporaryFolder folder = new TemporaryFolder();
+
+    @Test
+    public void minimalSpecGetsTheDocumentedDefaults() {
+        ExperimentSpec spec = SpecJson.parse("{\"name\": \"demo\"}", "test");
+        assertEquals(42L, (long) spec.seed());
+        assertEquals("synthetic", spec.dataset().plugin());
+        assertEquals("alpaca", spec.prompt().plugin());
+        assertEquals("llama", spec.backbone().plugin());
+        assertEquals("linear", spec.weighting().plugin());
+        assertEquals("cpu", spec.trainer().plugin());
+        assertEquals(0.1, spec.objective().alpha(), 0);
+        assertEquals(WeightScope.BOTH, spec.objective().weightScope());
+        assertEquals(List.of(1, 3, 5, 10, 20), spec.evaluation().ks());
+        assertEquals(List.of(HistoryMode.FACTUAL, HistoryMode.REMOVED, HistoryMode.SHUFFLED),
+                spec.evaluation().historyModes());
+        assertEquals(List.of("cft"), spec.resolvedVariants().stream().map(ExperimentSpec.Variant::name).toList());
+    }
+
+    @Test
+    public void variantsInheritWhatTheyDoNotOverride() {
+        ExperimentSpec spec = SpecJson.parse("{\"name\": \"x\", \"objective\": {\"alpha\": 0.2},"
+                + " \"variants\": [{\"name\": \"sft\", \"objective\": {\"alpha\": 0},"
+                + " \"weighting\": {\"plugin\": \"uniform\"}}, {\"name\": \"cft\"}]}", "test");
+        List<ExperimentSpec.Variant> variants = spec.resolvedVariants();
+        assertEquals(0.0, variants.get(0).objective().alpha(), 0);
+        assertEquals("uniform", variants.get(0).weighting().plugin());
+        assertEquals(0.2, variants.get(1).objective().alpha(), 0);
+        assertEquals("linear", variants.get(1).weighting().plugin());
+    }
+
+    @Test
+    public void unknownFieldNamesFileLineFieldAndValidFields() throws Exception {
+        Path file = folder.newFile("spec.json").toPath();
+        Files.writeString(file, "{\n  \"name\": \"x\",\n  \"objective\": {\"alpah\": 0.1}\n}\n");
+        SpecException e = assertThrows(SpecException.class, () -> SpecJson.read(file));
+        assertEquals(file + ": line 3, column 30: objective.alpah: unknown field 'alpah'; valid fields: alpha, weightScope",
+                e.getMessage());
+    }
+
+    @Test
+    public void invalidEnumValueListsTheValidOnes() {
+        SpecException e = assertThrows(SpecException.class, () -> SpecJson.parse(
+                "{\"name\": \"x\", \"objective\": {\"weightScope\": \"all\"}}", "s.json"));
+        assertTrue(e.getMessage(), e.getMessage().endsWith(
+                "objective.weightScope: invalid value 'all'; valid values: both, counterfactual-only"));
+    }
+
+    @Test
+    public void constraintViolationsInRecordsNameTheField() {
+        SpecException e = assertThrows(SpecException.class, () -> SpecJson.parse(
+                "{\"name\": \"x\", \"objective\": {\"alpha\": -1}}", "s.json"));
+        assertTrue(e.getMessage(), e.getMessage().endsWith("objective: alpha must be a finite number >= 0, got -1.0"));
+        SpecException missingName = assertThrows(SpecException.class, () -> SpecJson.parse("{}", "s.json"));
+        assertTrue(missingName.getMessage(), missingName.getMessage().contains("name is required"));
+    }
+
+    @Test
+    public void wrongTypeSaysWhatWasExpected() {
+        SpecException e = assertThrows(SpecException.class, () -> SpecJson.parse(
+                "{\"name\": \"x\", \"evaluation\": {\"ks\": 10}}", "s.json"));
+        assertTrue(e.getMessage(), e.getMessage().contains("evaluation.ks: expected a list"));
+    }
+
+    @Test
+    public void missingFileIsNamed() {
+        Path missing = folder.getRoot().toPath().resolve("nope.json");
+        assertEquals(missing + ": spec file not found",
+                assertThrows(SpecException.class, () -> SpecJson.read(missing)).getMessage());
+    }
+
+    /** A plugin parameter record as plugin authors write them. */
+    public record Params(Double beta) {
+        public Params {
+            beta = beta == null ? 0.25 : beta;
+            if (beta <= 0) {
+                throw new IllegalArgumentException("beta must be > 0, got " + beta);
+            }
+        }
+    }
+
+    @Test
+    public void pluginParametersBindWithDefaultsAndPreciseErrors() throws Exception {
+        var mapper = SpecJson.MAPPER;
+        assertEquals(0.25, SpecJson.bind(mapper.readTree("{}"), Params.class, "weighting.params").beta(), 0);
+        assertEquals("weighting.params: beta must be > 0, got -2.0", assertThrows(SpecException.class,
+                () -> SpecJson.bind(mapper.readTree("{\"beta\": -2}"), Params.class, "weighting.params")).getMessage());
+        assertEquals("weighting.params.gamma: unknown field 'gamma'; valid fields: beta", assertThrows(
+                SpecException.class, () -> SpecJson.bind(mapper.readTree("{\"gamma\": 1}"), Params.class,
+                        "weighting.params")).getMessage());
+    }
+}
