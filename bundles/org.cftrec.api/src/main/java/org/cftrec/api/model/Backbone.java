@@ -3,7 +3,6 @@ package org.cftrec.api.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,8 +23,11 @@ public interface Backbone extends AutoCloseable {
     /** The manager that owns the weights; temporary arrays should live in sub-managers of it. */
     NDManager manager();
 
-    /** Trainable weights by their Hugging Face names, in a stable order. */
-    Map<String, Parameter> parameters();
+    /**
+     * Trainable weights by their Hugging Face names, in a stable order. Trainers attach gradients to these
+     * arrays and update them in place.
+     */
+    Map<String, NDArray> parameters();
 
     /**
      * Final-layer (normed) hidden states.

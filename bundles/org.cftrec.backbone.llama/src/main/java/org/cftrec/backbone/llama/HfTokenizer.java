@@ -1,0 +1,54 @@
+package org.cftrec.backbone.llama;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import org.cftrec.api.model.TextTokenizer;
+import org.cftrec.djl.Djl;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A Hugging Face {@code tokenizer.json}, opened through the platform bundle so its native library is found. */
+final class HfTokenizer implements TextTokenizer, AutoCloseable {
+    private final HuggingFaceTokenizer tokenizer;
+    private final long eos;
+    private final long pad;
+    private final int vocabularySize;
+
+    HfTokenizer(Path tokenizerJson, long eos, long pad, int vocabularySize) {
+        this.tokenizer = Djl.tokenizer(tokenizerJson, Map.of("addSpecialTokens", "false",
+                "modelMaxLength", "1000000", "truncation", "false", "padding", "false"));
+        this.eos = eos;
+        this.pad = pad;
+        this.vocabularySize = vocabularySize;
+    }
+
+    @Override
+    public long[] encode(String text) {
+        return tokenizer.encode(text, false, false).getIds();
+    }
+
+    @Override
+    public String decode(long[] ids) {
+        return tokenizer.decode(ids, true);
+    }
+
+    @Override
+    public long eosTokenId() {
+        return eos;
+    }
+
+    @Override
+    public long padTokenId() {
+        return pad;
+    }
+
+    @Override
+    public int vocabularySize() {
+        return vocabularySize;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

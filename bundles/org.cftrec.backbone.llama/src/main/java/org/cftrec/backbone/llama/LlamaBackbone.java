@@ -1,0 +1,239 @@
+package org.cftrec.backbone.llama;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.cftrec.api.AtomicFiles;
+import org.cftrec.api.model.Backbone;
+import org.cftrec.api.model.DecodingState;
+import org.cftrec.api.model.ModelShape;
+import org.cftrec.api.model.TextTokenizer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A Llama-family decoder (RMSNorm, rotary embeddings in the Hugging Face half-split layout, grouped-query
+ * attention, SwiGLU MLP, optionally tied embeddings and q/k/v biases as in Qwen2), computed with NDArray
+ * operations on the weights held under their Hugging Face names.
+ */
+public final class LlamaBackbone implements Backbone {
+    /** Added to attention scores of masked keys; finite, so rows with every key masked stay NaN-free. */
+    static final float MASKED = -1e9f;
+
+    private final LlamaConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> weights;
+    private final HfTokenizer tokenizer;
+    private final Path tokenizerFile;
+    private final NDArray inverseFrequencies;
+
+    LlamaBackbone(LlamaConfig config, NDManager manager, Map<String, NDArray> weights, HfTokenizer tokenizer,
+                  Path tokenizerFile) {
+        this.config = config;
+        this.manager = manager;
+        this.weights = weights;
+        this.tokenizer = tokenizer;
+        this.tokenizerFile = tokenizerFile;
+        int half = config.headSize() / 2;
+        float[] inv = new float[half];
+        for (int i = 0; i < half; i++) {
+            inv[i] = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headSize()));
+        }
+        this.inverseFrequencies = manager.create(inv);
+        NDScope.unregister(inverseFrequencies);
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    @Override
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public ModelShape shape() {
+        long count = 0;
+        for (NDArray w : weights.values()) {
+            count += w.size();
+        }
+        return new ModelShape(config.modelType(), config.vocabSize(), config.hiddenSize(), config.layers(),
+                config.heads(), config.kvHeads(), config.intermediateSize(), count);
+    }
+
+    @Override
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(weights);
+    }
+
+    @Override
+    public NDArray hiddenStates(NDArray tokenIds, NDArray positionIds, NDArray attentionMask, boolean training) {
+        long batch = tokenIds.getShape().get(0);
+        long length = tokenIds.getShape().get(1);
+        NDArray x = embed(tokenIds);
+        NDArray[] rope = rotary(positionIds);
+        NDArray bias = causalMask(length).add(paddingBias(attentionMask, batch, length));
+        for (int l = 0; l < config.layers(); l++) {
+            x = layer(l, x, rope, bias, null);
+        }
+        return rmsNorm(x, weights.get("model.norm.weight"));
+    }
+
+    @Override
+    public NDArray vocabularyLogits(NDArray hidden) {
+        NDArray head = config.tieWordEmbeddings() ? weights.get("model.embed_tokens.weight")
+                : weights.get(CheckpointLayout.LM_HEAD);
+        return hidden.matMul(head.transpose());
+    }
+
+    @Override
+    public DecodingState prefill(NDArray tokenIds, NDArray positionIds, NDArray attentionMask) {
+        return KvCacheState.prefill(this, tokenIds, positionIds, attentionMask);
+    }
+
+    // ---- building blocks, shared with the KV-cache state ----
+
+    NDArray embed(NDArray tokenIds) {
+        Shape shape = tokenIds.getShape();
+        NDArray table = weights.get("model.embed_tokens.weight");
+        return table.get(tokenIds.flatten()).reshape(shape.get(0), shape.get(1), config.hiddenSize());
+    }
+
+    /** cos and sin of the rotary angles, [B, 1, T, headSize] each (half-split layout: angles repeated twice). */
+    NDArray[] rotary(NDArray positionIds) {
+        Shape shape = positionIds.getShape();
+        NDArray angles = positionIds.toType(DataType.FLOAT32, false).expandDims(2)
+                .mul(inverseFrequencies.reshape(1, 1, -1));
+        NDArray full = angles.concat(angles, 2).reshape(shape.get(0), 1, shape.get(1), config.headSize());
+        return new NDArray[] {full.cos(), full.sin()};
+    }
+
+    NDArray causalMask(long length) {
+        float[] values = new float[(int) (length * length)];
+        for (int i = 0; i < length; i++) {
+            for (int j = i + 1; j < length; j++) {
+                values[(int) (i * length + j)] = MASKED;
+            }
+        }
+        return manager.create(values, new Shape(1, 1, length, length));
+    }
+
+    /** [B, 1, 1, T]: 0 for real keys, {@link #MASKED} for padding. */
+    static NDArray paddingBias(NDArray attentionMask, long batch, long length) {
+        return attentionMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(MASKED).reshape(batch, 1, 1, length);
+    }
+
+    /**
+     * One decoder layer. With {@code cache} (decoding), the layer's new keys and values are appended to
+     * cache[l] = {keys, values} and attention runs over all cached positions.
+     */
+    NDArray layer(int l, NDArray x, NDArray[] rope, NDArray bias, NDArray[][] cache) {
+        String p = "model.layers." + l + ".";
+        long batch = x.getShape().get(0);
+        long length = x.getShape().get(1);
+        int hd = config.headSize();
+        NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"));
+        NDArray q = project(h, p + "self_attn.q_proj").reshape(batch, length, config.heads(), hd).transpose(0, 2, 1, 3);
+        NDArray k = project(h, p + "self_attn.k_proj").reshape(batch, length, config.kvHeads(), hd).transpose(0, 2, 1, 3);
+        NDArray v = project(h, p + "self_attn.v_proj").reshape(batch, length, config.kvHeads(), hd).transpose(0, 2, 1, 3);
+        q = applyRotary(q, rope);
+        k = applyRotary(k, rope);
+        if (cache != null) {
+            if (cache[l] != null) {
+                k = cache[l][0].concat(k, 2);
+                v = cache[l][1].concat(v, 2);
+            }
+            cache[l] = new NDArray[] {k, v};
+        }
+        NDArray scores = q.matMul(repeatKv(k).transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(hd))).add(bias);
+        NDArray attended = scores.softmax(3).matMul(repeatKv(v)).transpose(0, 2, 1, 3)
+                .reshape(batch, length, (long) config.heads() * hd);
+        x = x.add(attended.matMul(weights.get(p + "self_attn.o_proj.weight").transpose()));
+        NDArray m = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"));
+        NDArray gate = m.matMul(weights.get(p + "mlp.gate_proj.weight").transpose());
+        NDArray up = m.matMul(weights.get(p + "mlp.up_proj.weight").transpose());
+        NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(up);
+        return x.add(swiglu.matMul(weights.get(p + "mlp.down_proj.weight").transpose()));
+    }
+
+    NDArray rmsNorm(NDArray x, NDArray weight) {
+        int last = x.getShape().dimension() - 1;
+        NDArray rms = x.square().mean(new int[] {last}, true).add((float) (double) config.rmsNormEps()).sqrt();
+        return x.div(rms).mul(weight);
+    }
+
+    private NDArray project(NDArray x, String name) {
+        NDArray y = x.matMul(weights.get(name + ".weight").transpose());
+        NDArray bias = weights.get(name + ".bias");
+        return bias == null ? y : y.add(bias);
+    }
+
+    /** Hugging Face rotary layout: x * cos + rotate_half(x) * sin, rotate_half([a, b]) = [-b, a]. */
+    private NDArray applyRotary(NDArray x, NDArray[] rope) {
+        int half = config.headSize() / 2;
+        NDArray first = x.get(new NDIndex(":, :, :, :" + half));
+        NDArray second = x.get(new NDIndex(":, :, :, " + half + ":"));
+        NDArray rotated = second.neg().concat(first, 3);
+        return x.mul(rope[0]).add(rotated.mul(rope[1]));
+    }
+
+    /** Grouped-query attention: each key/value head serves heads/kvHeads consecutive query heads. */
+    private NDArray repeatKv(NDArray x) {
+        int groups = config.heads() / config.kvHeads();
+        if (groups == 1) {
+            return x;
+        }
+        Shape s = x.getShape();
+        return x.expandDims(2).broadcast(new Shape(s.get(0), s.get(1), groups, s.get(2), s.get(3)))
+                .reshape(s.get(0), s.get(1) * groups, s.get(2), s.get(3));
+    }
+
+    @Override
+    public void save(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        AtomicFiles.write(directory.resolve("config.json"), json.writeValueAsBytes(config));
+        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            NDArray cpu = e.getValue().toDevice(Device.cpu(), false).toType(DataType.FLOAT32, false);
+            tensors.put(e.getKey(), new Safetensors.Tensor("F32", cpu.getShape().getShape(), cpu.toFloatArray()));
+        }
+        AtomicFiles.write(directory.resolve(CheckpointLayout.SINGLE_FILE), out -> Safetensors.writeF32(out, tensors));
+        Path target = directory.resolve("tokenizer.json");
+        if (!Files.isSameFile(directory, tokenizerFile.getParent())) {
+            Path temp = Files.createTempFile(directory, ".tokenizer", ".tmp");
+            Files.copy(tokenizerFile, temp, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.moveIntoPlace(temp, target);
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        manager.close();
+    }
+}

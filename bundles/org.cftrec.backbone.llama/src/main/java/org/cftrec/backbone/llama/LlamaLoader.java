@@ -1,0 +1,66 @@
+package org.cftrec.backbone.llama;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Opens a checkpoint folder in the Hugging Face layout: config.json, model.safetensors(.index.json), tokenizer.json. */
+public final class LlamaLoader {
+    private LlamaLoader() {
+    }
+
+    public static LlamaConfig readConfig(Path folder) throws IOException {
+        Path file = folder.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(folder + ": no config.json (expected a Hugging Face checkpoint folder)");
+        }
+        LlamaConfig config = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(file.toFile(), LlamaConfig.class);
+        try {
+            config.checkSupported();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(folder + "/" + e.getMessage(), e);
+        }
+        return config;
+    }
+
+    /**
+     * @param dtype float32, or bfloat16 / float16 (GPU)
+     */
+    public static LlamaBackbone open(Path folder, Device device, DataType dtype) throws IOException {
+        LlamaConfig config = readConfig(folder);
+        Path tokenizerFile = folder.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokenizerFile)) {
+            throw new IOException(folder + ": no tokenizer.json");
+        }
+        Map<String, Safetensors.Tensor> tensors = CheckpointLayout.read(folder, config);
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            Map<String, NDArray> weights = new LinkedHashMap<>();
+            for (Map.Entry<String, Safetensors.Tensor> e : tensors.entrySet()) {
+                NDArray array = manager.create(e.getValue().values(), new Shape(e.getValue().shape()));
+                weights.put(e.getKey(), dtype == DataType.FLOAT32 ? array : array.toType(dtype, false));
+            }
+            Integer eos = config.firstEosTokenId();
+            if (eos == null) {
+                throw new IOException(folder + "/config.json: eos_token_id is required (every target ends with EOS)");
+            }
+            long pad = config.padTokenId() != null ? config.padTokenId() : eos;
+            HfTokenizer tokenizer = new HfTokenizer(tokenizerFile, eos, pad, config.vocabSize());
+            return new LlamaBackbone(config, manager, weights, tokenizer, tokenizerFile);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+}

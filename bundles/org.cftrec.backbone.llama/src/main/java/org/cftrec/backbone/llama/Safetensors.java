@@ -1,0 +1,166 @@
+package org.cftrec.backbone.llama;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The safetensors format: an 8-byte little-endian header length, a JSON header (name -> dtype, shape,
+ * data offsets) and the raw little-endian data. Reads F32, F16 and BF16 into float32; writes F32.
+ */
+public final class Safetensors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Safetensors() {
+    }
+
+    /** A tensor read as float32. */
+    public record Tensor(String dtype, long[] shape, float[] values) {
+        public long elements() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
+    /** All tensors of one file, by name. */
+    public static Map<String, Tensor> read(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < 8) {
+                throw new IOException(file + ": not a safetensors file (shorter than its 8-byte header length)");
+            }
+            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            channel.read(lengthBytes, 0);
+            long headerLength = lengthBytes.flip().getLong();
+            if (headerLength <= 0 || 8 + headerLength > size) {
+                throw new IOException(file + ": corrupt safetensors header length " + headerLength);
+            }
+            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+            channel.read(headerBytes, 8);
+            JsonNode header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+            long dataStart = 8 + headerLength;
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                if (entry.getKey().equals("__metadata__")) {
+                    continue;
+                }
+                tensors.put(entry.getKey(), readTensor(channel, file, entry.getKey(), entry.getValue(), dataStart, size));
+            }
+            return tensors;
+        }
+    }
+
+    private static Tensor readTensor(FileChannel channel, Path file, String name, JsonNode spec, long dataStart,
+                                     long fileSize) throws IOException {
+        String dtype = spec.path("dtype").asText();
+        JsonNode shapeNode = spec.path("shape");
+        long[] shape = new long[shapeNode.size()];
+        long elements = 1;
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = shapeNode.get(i).asLong();
+            elements *= shape[i];
+        }
+        long begin = spec.path("data_offsets").path(0).asLong();
+        long end = spec.path("data_offsets").path(1).asLong();
+        int width = switch (dtype) {
+            case "F32" -> 4;
+            case "F16", "BF16" -> 2;
+            default -> throw new IOException(file + ": tensor " + name + " has dtype " + dtype
+                    + "; supported: F32, F16, BF16");
+        };
+        if (end - begin != elements * width || dataStart + end > fileSize || begin < 0) {
+            throw new IOException(file + ": tensor " + name + " data offsets [" + begin + ", " + end
+                    + ") do not match its shape and dtype or the file size");
+        }
+        if (elements > Integer.MAX_VALUE) {
+            throw new IOException(file + ": tensor " + name + " has more than 2^31 elements");
+        }
+        MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
+        mapped.order(ByteOrder.LITTLE_ENDIAN);
+        float[] values = new float[(int) elements];
+        switch (dtype) {
+            case "F32" -> mapped.asFloatBuffer().get(values);
+            case "BF16" -> {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = Float.intBitsToFloat((mapped.getShort() & 0xffff) << 16);
+                }
+            }
+            default -> {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = halfToFloat(mapped.getShort());
+                }
+            }
+        }
+        return new Tensor(dtype, shape, values);
+    }
+
+    /** IEEE 754 binary16 to float (Float.float16ToFloat only exists from Java 20). */
+    static float halfToFloat(short half) {
+        int bits = half & 0xffff;
+        int sign = (bits >>> 15) << 31;
+        int exponent = (bits >>> 10) & 0x1f;
+        int mantissa = bits & 0x3ff;
+        if (exponent == 0) {
+            if (mantissa == 0) {
+                return Float.intBitsToFloat(sign);
+            }
+            // subnormal: value = mantissa * 2^-24
+            float value = mantissa / 16777216f;
+            return sign != 0 ? -value : value;
+        }
+        if (exponent == 31) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+        }
+        return Float.intBitsToFloat(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
+    }
+
+    /** Writes float32 tensors (sorted by name), with the header padded to a multiple of 8 bytes. */
+    public static void writeF32(OutputStream out, Map<String, Tensor> tensors) throws IOException {
+        Map<String, Tensor> sorted = new TreeMap<>(tensors);
+        ObjectNode header = JSON.createObjectNode();
+        header.putObject("__metadata__").put("format", "pt");
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
+            ObjectNode spec = header.putObject(e.getKey());
+            spec.put("dtype", "F32");
+            var shape = spec.putArray("shape");
+            for (long d : e.getValue().shape()) {
+                shape.add(d);
+            }
+            long bytes = 4L * e.getValue().values().length;
+            spec.putArray("data_offsets").add(offset).add(offset + bytes);
+            offset += bytes;
+        }
+        byte[] json = JSON.writeValueAsBytes(header);
+        int padded = (json.length + 7) / 8 * 8;
+        ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        prefix.putLong(padded).put(json);
+        while (prefix.hasRemaining()) {
+            prefix.put((byte) ' ');
+        }
+        out.write(prefix.array());
+        for (Tensor t : sorted.values()) {
+            ByteBuffer data = ByteBuffer.allocate(4 * t.values().length).order(ByteOrder.LITTLE_ENDIAN);
+            data.asFloatBuffer().put(t.values());
+            out.write(data.array());
+        }
+    }
+}
