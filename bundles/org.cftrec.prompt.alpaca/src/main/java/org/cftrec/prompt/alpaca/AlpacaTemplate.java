@@ -1,0 +1,73 @@
+package org.cftrec.prompt.alpaca;
+
+import org.cftrec.api.PluginKind;
+import org.cftrec.api.prompt.PromptInput;
+import org.cftrec.api.prompt.PromptTemplate;
+import org.cftrec.api.prompt.RenderedPrompt;
+import org.osgi.service.component.annotations.Component;
+
+import java.util.stream.Collectors;
+
+/**
+ * The Alpaca layout of BIGRec and CFT (cft-method.md section 1). The factual prompt carries the history in
+ * its Input block; the counterfactual prompt removes it, either by dropping the Input block and switching to
+ * the no-input header ({@code drop-input}, the reference behaviour) or by replacing the titles with a
+ * placeholder word ({@code placeholder}). The target is the quoted title; the runtime appends EOS. The same
+ * text is used at training and at inference (the reference code's whitespace mismatch is not reproduced).
+ */
+@Component(service = PromptTemplate.class, property = PluginKind.NAME_PROPERTY + "=alpaca")
+public class AlpacaTemplate implements PromptTemplate<AlpacaTemplate.Params> {
+    static final String HEADER_WITH_INPUT = "Below is an instruction that describes a task, paired with an input "
+            + "that provides further context. Write a response that appropriately completes the request.";
+    static final String HEADER_WITHOUT_INPUT = "Below is an instruction that describes a task. "
+            + "Write a response that appropriately completes the request.";
+
+    /**
+     * @param counterfactual {@code drop-input} (default) or {@code placeholder}
+     * @param placeholder    the word standing for the history in {@code placeholder} mode; default {@code None}
+     */
+    public record Params(String counterfactual, String placeholder) {
+        public Params {
+            counterfactual = counterfactual == null ? "drop-input" : counterfactual;
+            if (!counterfactual.equals("drop-input") && !counterfactual.equals("placeholder")) {
+                throw new IllegalArgumentException("counterfactual '" + counterfactual
+                        + "' is not a mode; valid modes: drop-input, placeholder");
+            }
+            placeholder = placeholder == null ? "None" : placeholder;
+            if (placeholder.isBlank()) {
+                throw new IllegalArgumentException("placeholder must not be blank");
+            }
+        }
+    }
+
+    @Override
+    public Class<Params> parameterType() {
+        return Params.class;
+    }
+
+    @Override
+    public String description() {
+        return "BIGRec/CFT Alpaca prompt; counterfactual by dropping the Input block or a placeholder";
+    }
+
+    @Override
+    public RenderedPrompt render(PromptInput input, Params params) {
+        String instruction = "Given a list of " + input.domain().items() + " the user has interacted with before, "
+                + "please recommend a new " + input.domain().item() + " that the user likes to the user.";
+        String history = input.historyTitles().stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", "));
+        String factual = withInput(instruction, inputLine(input, history));
+        String counterfactual = params.counterfactual().equals("drop-input")
+                ? HEADER_WITHOUT_INPUT + "\n\n### Instruction:\n" + instruction + "\n\n### Response:\n"
+                : withInput(instruction, inputLine(input, params.placeholder()));
+        return new RenderedPrompt(factual, counterfactual, "\"" + input.targetTitle() + "\"");
+    }
+
+    private static String inputLine(PromptInput input, String history) {
+        return "The user has interacted with the following " + input.domain().items() + " before: " + history;
+    }
+
+    private static String withInput(String instruction, String input) {
+        return HEADER_WITH_INPUT + "\n\n### Instruction:\n" + instruction + "\n\n### Input:\n" + input
+                + "\n\n### Response:\n";
+    }
+}
