@@ -1,0 +1,80 @@
+package org.cftrec.trainer.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW with decoupled weight decay (Loshchilov and Hutter), updating the weights in place:
+ * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; w -= lr (m / (1-b1^t) / (sqrt(v / (1-b2^t)) + eps) + wd w).
+ * Its moments are part of every checkpoint, so that a resumed run continues exactly.
+ */
+final class AdamW {
+    private final TrainerParams params;
+    private final Map<String, NDArray> first = new LinkedHashMap<>();
+    private final Map<String, NDArray> second = new LinkedHashMap<>();
+    private int t;
+
+    AdamW(TrainerParams params, Map<String, NDArray> weights, NDManager manager) {
+        this.params = params;
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            first.put(e.getKey(), persistent(manager.zeros(e.getValue().getShape(), e.getValue().getDataType())));
+            second.put(e.getKey(), persistent(manager.zeros(e.getValue().getShape(), e.getValue().getDataType())));
+        }
+    }
+
+    int steps() {
+        return t;
+    }
+
+    void step(Map<String, NDArray> weights, double lr) {
+        t++;
+        double b1 = params.beta1();
+        double b2 = params.beta2();
+        float correction1 = (float) (1 - Math.pow(b1, t));
+        float correction2 = (float) (1 - Math.pow(b2, t));
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            NDArray w = e.getValue();
+            try (NDScope ignored = new NDScope()) {
+                NDArray g = w.getGradient();
+                NDArray m = first.get(e.getKey());
+                NDArray v = second.get(e.getKey());
+                m.muli((float) b1).addi(g.mul((float) (1 - b1)));
+                v.muli((float) b2).addi(g.square().mul((float) (1 - b2)));
+                NDArray update = m.div(correction1).div(v.div(correction2).sqrt().add((float) (double) params.epsilon()));
+                if (params.weightDecay() > 0) {
+                    update = update.add(w.mul((float) (double) params.weightDecay()));
+                }
+                w.subi(update.mul((float) lr));
+            }
+        }
+    }
+
+    /** Moments as named arrays (m.NAME, v.NAME), for the checkpoint. */
+    NDList state() {
+        NDList list = new NDList();
+        first.forEach((name, m) -> list.add(named(m, "m." + name)));
+        second.forEach((name, v) -> list.add(named(v, "v." + name)));
+        return list;
+    }
+
+    void restore(Map<String, NDArray> saved, int steps) {
+        first.forEach((name, m) -> Checkpoints.copyInto(saved, "m." + name, m));
+        second.forEach((name, v) -> Checkpoints.copyInto(saved, "v." + name, v));
+        t = steps;
+    }
+
+    private static NDArray named(NDArray array, String name) {
+        array.setName(name);
+        return array;
+    }
+
+    private static NDArray persistent(NDArray array) {
+        NDScope.unregister(array);
+        return array;
+    }
+}

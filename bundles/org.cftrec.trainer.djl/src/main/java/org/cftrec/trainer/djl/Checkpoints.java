@@ -1,0 +1,103 @@
+package org.cftrec.trainer.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cftrec.api.AtomicFiles;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A checkpoint is a folder: weights.safetensors, optimizer.safetensors and state.json. It is written
+ * complete under a temporary name and then renamed into place, so a crash never leaves a partial one.
+ */
+final class Checkpoints {
+    static final String WEIGHTS = "weights.safetensors";
+    static final String OPTIMIZER = "optimizer.safetensors";
+    static final String STATE = "state.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Checkpoints() {
+    }
+
+    /** What a checkpoint holds, loaded into {@code manager}. */
+    record Loaded(Map<String, NDArray> weights, Map<String, NDArray> optimizer, TrainerState state) {
+    }
+
+    static void save(Path target, Map<String, NDArray> weights, AdamW optimizer, TrainerState state) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temp = Files.createTempDirectory(parent, "." + target.getFileName() + "-");
+        try {
+            NDList named = new NDList();
+            weights.forEach((name, array) -> {
+                array.setName(name);
+                named.add(array);
+            });
+            Files.write(temp.resolve(WEIGHTS), named.encode(NDList.Encoding.SAFETENSORS));
+            Files.write(temp.resolve(OPTIMIZER), optimizer.state().encode(NDList.Encoding.SAFETENSORS));
+            Files.write(temp.resolve(STATE), JSON.writeValueAsBytes(state));
+            Path old = parent.resolve("." + target.getFileName() + ".old");
+            deleteRecursively(old);
+            if (Files.exists(target)) {
+                Files.move(target, old);
+            }
+            AtomicFiles.moveIntoPlace(temp, target);
+            deleteRecursively(old);
+        } finally {
+            deleteRecursively(temp);
+        }
+    }
+
+    static Loaded load(Path folder, NDManager manager) throws IOException {
+        for (String file : new String[] {WEIGHTS, OPTIMIZER, STATE}) {
+            if (!Files.isRegularFile(folder.resolve(file))) {
+                throw new IOException("checkpoint " + folder + " lacks " + file);
+            }
+        }
+        return new Loaded(read(folder.resolve(WEIGHTS), manager), read(folder.resolve(OPTIMIZER), manager),
+                JSON.readValue(folder.resolve(STATE).toFile(), TrainerState.class));
+    }
+
+    private static Map<String, NDArray> read(Path file, NDManager manager) throws IOException {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            for (NDArray array : NDList.decode(manager, in)) {
+                arrays.put(array.getName(), array);
+            }
+        }
+        return arrays;
+    }
+
+    /** Overwrites {@code target}'s values with the saved array of that name. */
+    static void copyInto(Map<String, NDArray> saved, String name, NDArray target) {
+        NDArray source = saved.get(name);
+        if (source == null) {
+            throw new IllegalStateException("checkpoint lacks " + name);
+        }
+        if (!source.getShape().equals(target.getShape())) {
+            throw new IllegalStateException("checkpoint array " + name + " has shape " + source.getShape()
+                    + ", the model has " + target.getShape());
+        }
+        target.set(source.toDevice(target.getDevice(), false).toType(target.getDataType(), false).toByteBuffer());
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.cftrec.trainer.djl;
+
+import java.util.List;
+
+/**
+ * Hyper-parameters of the DJL trainers. Defaults mirror the CFT reference: AdamW without weight decay,
+ * lr 1e-4, 20 warm-up steps then linear decay, effective batch 64 (micro-batch 16 x 4 accumulation),
+ * up to 3 epochs, early stopping with patience 1 on the validation L_n, best checkpoint kept.
+ *
+ * @param lr              peak learning rate
+ * @param weightDecay     decoupled weight decay of AdamW
+ * @param beta1           AdamW first-moment decay
+ * @param beta2           AdamW second-moment decay
+ * @param epsilon         AdamW denominator epsilon
+ * @param warmupSteps     linear warm-up from 0 to lr
+ * @param schedule        after warm-up: linear (to 0 at the last step), cosine, or constant
+ * @param microBatch      examples per forward call
+ * @param accumulation    micro-batches per optimiser step (effective batch = microBatch x accumulation)
+ * @param epochs          passes over the training examples
+ * @param maxSteps        stop after this many optimiser steps (0 = no limit)
+ * @param clipNorm        clip the global gradient norm to this value (0 = off)
+ * @param evalEvery       validate every N steps (0 = at the end of every epoch)
+ * @param patience        stop after this many validations without improvement (0 = never stop early)
+ * @param maxValidation   validate on at most this many examples (0 = all)
+ * @param device          GPU index for the gpu trainer (ignored by cpu)
+ */
+public record TrainerParams(Double lr, Double weightDecay, Double beta1, Double beta2, Double epsilon,
+                            Integer warmupSteps, String schedule, Integer microBatch, Integer accumulation,
+                            Integer epochs, Integer maxSteps, Double clipNorm, Integer evalEvery, Integer patience,
+                            Integer maxValidation, Integer device) {
+    public TrainerParams {
+        lr = positive("lr", lr, 1e-4);
+        weightDecay = nonNegative("weightDecay", weightDecay, 0.0);
+        beta1 = unit("beta1", beta1, 0.9);
+        beta2 = unit("beta2", beta2, 0.999);
+        epsilon = positive("epsilon", epsilon, 1e-8);
+        warmupSteps = count("warmupSteps", warmupSteps, 20, 0);
+        schedule = schedule == null ? "linear" : schedule;
+        if (!List.of("linear", "cosine", "constant").contains(schedule)) {
+            throw new IllegalArgumentException("schedule '" + schedule + "' is unknown; valid: linear, cosine, constant");
+        }
+        microBatch = count("microBatch", microBatch, 16, 1);
+        accumulation = count("accumulation", accumulation, 4, 1);
+        epochs = count("epochs", epochs, 3, 1);
+        maxSteps = count("maxSteps", maxSteps, 0, 0);
+        clipNorm = nonNegative("clipNorm", clipNorm, 1.0);
+        evalEvery = count("evalEvery", evalEvery, 0, 0);
+        patience = count("patience", patience, 1, 0);
+        maxValidation = count("maxValidation", maxValidation, 0, 0);
+        device = count("device", device, 0, 0);
+    }
+
+    public static TrainerParams defaults() {
+        return new TrainerParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
+    }
+
+    private static double positive(String name, Double value, double fallback) {
+        double v = value == null ? fallback : value;
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + " must be a finite number > 0, got " + v);
+        }
+        return v;
+    }
+
+    private static double nonNegative(String name, Double value, double fallback) {
+        double v = value == null ? fallback : value;
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + " must be a finite number >= 0, got " + v);
+        }
+        return v;
+    }
+
+    private static double unit(String name, Double value, double fallback) {
+        double v = value == null ? fallback : value;
+        if (!(v >= 0 && v < 1)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1), got " + v);
+        }
+        return v;
+    }
+
+    private static int count(String name, Integer value, int fallback, int min) {
+        int v = value == null ? fallback : value;
+        if (v < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ", got " + v);
+        }
+        return v;
+    }
+}
