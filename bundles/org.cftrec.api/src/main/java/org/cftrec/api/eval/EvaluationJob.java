@@ -3,6 +3,8 @@ package org.cftrec.api.eval;
 import org.cftrec.api.data.RecDataset;
 import org.cftrec.api.model.Backbone;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +16,8 @@ import java.util.Objects;
  * @param dataset          the dataset (catalogue for grounding and tries)
  * @param cases            the test cases with their prompts
  * @param targetTexts      item id -> the response text a template renders for that item (e.g. the quoted
- *                         title), so that decoding and scoring use exactly the training target format
+ *                         title), in catalogue order, so that decoding and scoring use exactly the training
+ *                         target format
  * @param maxRank          how many ranked items each case should report
  */
 public record EvaluationJob(Backbone backbone, RecDataset dataset, List<EvaluationCase> cases,
@@ -23,6 +26,6 @@ public record EvaluationJob(Backbone backbone, RecDataset dataset, List<Evaluati
         Objects.requireNonNull(backbone, "backbone");
         Objects.requireNonNull(dataset, "dataset");
         cases = List.copyOf(cases);
-        targetTexts = Map.copyOf(targetTexts);
+        targetTexts = Collections.unmodifiableMap(new LinkedHashMap<>(targetTexts)); // catalogue order
     }
 }

@@ -19,6 +19,9 @@ public interface DecodingState extends AutoCloseable {
     /** Keeps and reorders rows (beam search): row i of the new state is row {@code rows[i]} of the old one. */
     void select(NDArray rows);
 
+    /** A new, independent state whose row i is row {@code rows[i]} of this one (this state is unchanged). */
+    DecodingState fork(NDArray rows);
+
     @Override
     void close();
 }

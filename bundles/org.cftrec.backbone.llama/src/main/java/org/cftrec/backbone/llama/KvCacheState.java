@@ -94,6 +94,19 @@ final class KvCacheState implements DecodingState {
         }
     }
 
+    @Override
+    public DecodingState fork(NDArray rows) {
+        KvCacheState copy = new KvCacheState(model);
+        try (NDScope ignored = new NDScope()) {
+            NDArray[][] next = new NDArray[cache.length][];
+            for (int l = 0; l < cache.length; l++) {
+                next[l] = new NDArray[] {cache[l][0].get(rows), cache[l][1].get(rows)};
+            }
+            copy.keep(next, keyMask.get(rows), nextPositions.get(rows), lastHidden.get(rows), lastLogits.get(rows));
+        }
+        return copy;
+    }
+
     /** Moves the new state out of the step's scope into this state's manager and frees the old state. */
     private void keep(NDArray[][] newCache, NDArray newMask, NDArray newPositions, NDArray newHidden,
                       NDArray newLogits) {

@@ -1,0 +1,84 @@
+package org.cftrec.eval;
+
+import org.cftrec.api.PluginKind;
+import org.cftrec.api.eval.CaseRanking;
+import org.cftrec.api.eval.EvaluationCase;
+import org.cftrec.api.eval.EvaluationJob;
+import org.cftrec.api.eval.Evaluator;
+import org.osgi.service.component.annotations.Component;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Plugin {@code d3}: constrained beam search over the catalogue's titles (D3 protocol: 10 beams, length
+ * penalty 0). Every finished beam is a catalogue item; the rank is that of the first beam whose text is the
+ * target's (items sharing a title share the beam, so any of them counts).
+ */
+@Component(service = Evaluator.class, property = PluginKind.NAME_PROPERTY + "=d3")
+public class D3Evaluator implements Evaluator<D3Evaluator.Params> {
+
+    /**
+     * @param beams         beams per case (default 10)
+     * @param lengthPenalty 0 (default, D3) or e.g. 1 (BIGRec style)
+     * @param batchCases    cases decoded together (default 8)
+     * @param maxTokens     longest target in tokens (default 64)
+     */
+    public record Params(Integer beams, Double lengthPenalty, Integer batchCases, Integer maxTokens) {
+        public Params {
+            beams = beams == null ? 10 : beams;
+            lengthPenalty = lengthPenalty == null ? 0.0 : lengthPenalty;
+            batchCases = batchCases == null ? 8 : batchCases;
+            maxTokens = maxTokens == null ? 64 : maxTokens;
+            if (beams < 1 || batchCases < 1 || maxTokens < 1) {
+                throw new IllegalArgumentException("beams, batchCases and maxTokens must be >= 1");
+            }
+            if (!Double.isFinite(lengthPenalty)) {
+                throw new IllegalArgumentException("lengthPenalty must be finite, got " + lengthPenalty);
+            }
+        }
+    }
+
+    @Override
+    public Class<Params> parameterType() {
+        return Params.class;
+    }
+
+    @Override
+    public String description() {
+        return "D3: beam search constrained to catalogue titles (trie), KV cache, batched";
+    }
+
+    @Override
+    public List<CaseRanking> rank(EvaluationJob job, Params params) {
+        TitleTrie trie = new TitleTrie(job.targetTexts(), job.backbone().tokenizer());
+        ConstrainedBeamSearch search = new ConstrainedBeamSearch(job.backbone(), trie, params.beams(),
+                params.lengthPenalty(), params.maxTokens());
+        List<CaseRanking> rankings = new ArrayList<>();
+        List<EvaluationCase> cases = job.cases();
+        for (int from = 0; from < cases.size(); from += params.batchCases()) {
+            List<EvaluationCase> chunk = cases.subList(from, Math.min(from + params.batchCases(), cases.size()));
+            List<List<ConstrainedBeamSearch.Hypothesis>> results = search.search(
+                    chunk.stream().map(EvaluationCase::prompt).toList());
+            for (int i = 0; i < chunk.size(); i++) {
+                rankings.add(ranking(chunk.get(i), results.get(i)));
+            }
+        }
+        return rankings;
+    }
+
+    private static CaseRanking ranking(EvaluationCase c, List<ConstrainedBeamSearch.Hypothesis> beams) {
+        int rank = 0;
+        List<String> items = new ArrayList<>();
+        List<String> generated = new ArrayList<>();
+        for (int b = 0; b < beams.size(); b++) {
+            TitleTrie.Node end = beams.get(b).end();
+            if (rank == 0 && end.items.contains(c.example().target())) {
+                rank = b + 1;
+            }
+            items.addAll(end.items);
+            generated.add(end.text);
+        }
+        return new CaseRanking(rank, items, generated);
+    }
+}

@@ -1,0 +1,55 @@
+package org.cftrec.eval;
+
+import org.cftrec.api.model.TextTokenizer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A prefix tree of the tokenized target texts of the catalogue (text tokens, then EOS). Every root-to-EOS
+ * path is one target text; items with the same text share its end node. Built once per catalogue.
+ */
+final class TitleTrie {
+    /** A node: the tokens that may follow, and the items whose text ends here (only after EOS). */
+    static final class Node {
+        final Map<Long, Node> children = new TreeMap<>();
+        final List<String> items = new ArrayList<>();
+        String text;
+
+        boolean isEnd() {
+            return !items.isEmpty();
+        }
+    }
+
+    final Node root = new Node();
+    final long eos;
+
+    TitleTrie(Map<String, String> targetTexts, TextTokenizer tokenizer) {
+        this.eos = tokenizer.eosTokenId();
+        for (Map.Entry<String, String> e : targetTexts.entrySet()) {
+            Node node = root;
+            for (long token : tokenizer.encode(e.getValue())) {
+                node = node.children.computeIfAbsent(token, t -> new Node());
+            }
+            Node end = node.children.computeIfAbsent(eos, t -> new Node());
+            end.items.add(e.getKey());
+            end.text = e.getValue();
+        }
+    }
+
+    /** Every end node, depth first (for tests and statistics). */
+    List<Node> ends() {
+        List<Node> ends = new ArrayList<>();
+        collect(root, ends);
+        return ends;
+    }
+
+    private static void collect(Node node, List<Node> into) {
+        if (node.isEnd()) {
+            into.add(node);
+        }
+        node.children.values().forEach(child -> collect(child, into));
+    }
+}

@@ -1,0 +1,230 @@
+package org.cftrec.eval;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import org.cftrec.api.data.Domain;
+import org.cftrec.api.data.DatasetStatistics;
+import org.cftrec.api.data.Example;
+import org.cftrec.api.data.Item;
+import org.cftrec.api.data.RecDataset;
+import org.cftrec.api.eval.CaseRanking;
+import org.cftrec.api.eval.EvaluationCase;
+import org.cftrec.api.eval.EvaluationJob;
+import org.cftrec.api.eval.RankingMetrics;
+import org.cftrec.api.model.Backbone;
+import org.cftrec.backbone.llama.LlamaLoader;
+import org.cftrec.backbone.llama.TinyPreset;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+/** The protocols on a small random model, each against a naive computation. */
+public class EvaluatorsTest {
+    @ClassRule
+    public static TemporaryFolder folder = new TemporaryFolder();
+
+    private static final List<String> TITLES = List.of("Crimson Harbor Saga I", "Crimson Harbor Saga II",
+            "Crimson Harbor Saga III", "Silent Garden Tales I", "Silent Garden Tales II", "Golden Comet Files I",
+            "Golden Comet Files II", "Paper Tower", "Paper Tower Saga I", "Iron River", "Iron River", "Lost Meadow");
+    private static final List<String> PROMPTS = List.of("### Input: Crimson Harbor Saga I\n### Response:\n",
+            "Golden Comet Files I , Silent Garden Tales I , Iron River\n### Response:\n", "### Response:\n");
+
+    private static Backbone model;
+    private static Map<String, String> targetTexts;
+
+    @BeforeClass
+    public static void open() throws Exception {
+        targetTexts = new LinkedHashMap<>();
+        for (int i = 0; i < TITLES.size(); i++) {
+            targetTexts.put("i" + i, "\"" + TITLES.get(i) + "\"");
+        }
+        List<String> corpus = new ArrayList<>(PROMPTS);
+        corpus.addAll(targetTexts.values());
+        var dir = folder.newFolder("tiny").toPath();
+        TinyPreset.create(dir, corpus, 5, new TinyPreset.Sizes(2, 16, 4, 2, 24, 1000));
+        model = LlamaLoader.open(dir, Device.cpu(), DataType.FLOAT32);
+        SplittableRandom random = new SplittableRandom(1);
+        for (NDArray p : model.parameters().values()) {
+            float[] values = new float[(int) p.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (random.nextDouble() - 0.5) * 1.5f;
+            }
+            p.set(values);
+        }
+    }
+
+    @AfterClass
+    public static void close() {
+        model.close();
+    }
+
+    @Test
+    public void d3OnlyYieldsCatalogueTitlesAndDuplicateTitlesShareABeam() {
+        List<CaseRanking> rankings = new D3Evaluator().rank(job(3), new D3Evaluator.Params(5, null, 2, null));
+        for (CaseRanking r : rankings) {
+            assertTrue(r.generated().size() <= 5 && !r.generated().isEmpty());
+            assertTrue(targetTexts.values().containsAll(r.generated()));
+            assertEquals(r.generated().size(), new HashSet<>(r.generated()).size());
+            if (r.topItemIds().contains("i9")) {
+                assertTrue("both 'Iron River' items come together", r.topItemIds().contains("i10"));
+            }
+        }
+    }
+
+    @Test
+    public void batchedKvCacheBeamSearchEqualsANaiveFullForwardSearch() {
+        TitleTrie trie = new TitleTrie(targetTexts, model.tokenizer());
+        List<List<ConstrainedBeamSearch.Hypothesis>> batched =
+                new ConstrainedBeamSearch(model, trie, 4, 0.0, 32).search(PROMPTS);
+        for (int c = 0; c < PROMPTS.size(); c++) {
+            List<double[]> naive = naiveSearch(PROMPTS.get(c), trie, 4);
+            List<ConstrainedBeamSearch.Hypothesis> fast = batched.get(c);
+            assertEquals("case " + c, naive.size(), fast.size());
+            for (int i = 0; i < naive.size(); i++) {
+                assertEquals("case " + c + " beam " + i, naive.get(i)[0], fast.get(i).score(), 1e-3);
+            }
+        }
+    }
+
+    @Test
+    public void exactScoresEqualSummedTokenLogProbabilitiesOfAFullForward() {
+        TitleTrie trie = new TitleTrie(targetTexts, model.tokenizer());
+        String prompt = PROMPTS.get(0); // the prompt of job(1)'s only case
+        Map<String, Double> exact = ExactEvaluator.scores(job(1), trie, prompt, 3);
+        assertEquals(TITLES.size(), exact.size());
+        for (Map.Entry<String, String> e : targetTexts.entrySet()) {
+            long[] text = model.tokenizer().encode(e.getValue());
+            long[] target = java.util.Arrays.copyOf(text, text.length + 1);
+            target[text.length] = model.tokenizer().eosTokenId();
+            assertEquals(e.getKey(), sequenceLogProbability(prompt, target), exact.get(e.getKey()), 1e-3);
+        }
+        CaseRanking r = new ExactEvaluator().rank(job(1), new ExactEvaluator.Params(4)).get(0);
+        String best = exact.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        assertEquals(targetTexts.get(best), targetTexts.get(r.topItemIds().get(0)));
+    }
+
+    @Test
+    public void metricsMatchHandComputedRanks() {
+        Map<String, Double> m = RankingMetrics.compute(List.of(1, 3, 0, 2), List.of(1, 3));
+        assertEquals(0.25, m.get("HR@1"), 1e-12);
+        assertEquals(0.25, m.get("NDCG@1"), 1e-12);
+        assertEquals(0.75, m.get("HR@3"), 1e-12);
+        assertEquals((1 + 1 / (Math.log(4) / Math.log(2)) + 1 / (Math.log(3) / Math.log(2))) / 4, m.get("NDCG@3"), 1e-12);
+    }
+
+    /** log p(target tokens | prompt) from one full forward over prompt + target. */
+    private static double sequenceLogProbability(String prompt, long[] target) {
+        long[] p = model.tokenizer().encode(prompt);
+        long[] all = java.util.Arrays.copyOf(p, p.length + target.length);
+        System.arraycopy(target, 0, all, p.length, target.length);
+        float[][] logp = fullLogProbabilities(all);
+        double sum = 0;
+        for (int k = 0; k < target.length; k++) {
+            sum += logp[p.length - 1 + k][(int) target[k]];
+        }
+        return sum;
+    }
+
+    private static float[][] fullLogProbabilities(long[] tokens) {
+        try (NDManager m = model.manager().newSubManager()) {
+            long[] positions = new long[tokens.length];
+            long[] mask = new long[tokens.length];
+            for (int i = 0; i < tokens.length; i++) {
+                positions[i] = i;
+                mask[i] = 1;
+            }
+            NDArray hidden = model.hiddenStates(m.create(new long[][] {tokens}), m.create(new long[][] {positions}),
+                    m.create(new long[][] {mask}), false);
+            NDArray logp = model.vocabularyLogits(hidden.reshape(tokens.length, -1)).logSoftmax(1);
+            int v = (int) logp.getShape().get(1);
+            float[] flat = logp.toFloatArray();
+            float[][] out = new float[tokens.length][v];
+            for (int i = 0; i < tokens.length; i++) {
+                System.arraycopy(flat, i * v, out[i], 0, v);
+            }
+            return out;
+        }
+    }
+
+    /** Beam search without cache or batching: every expansion recomputes the whole sequence. Returns {score}s. */
+    private static List<double[]> naiveSearch(String prompt, TitleTrie trie, int beams) {
+        long[] p = model.tokenizer().encode(prompt);
+        record Beam(List<Long> tokens, TitleTrie.Node node, double score) {
+        }
+        List<Beam> live = List.of(new Beam(List.of(), trie.root, 0));
+        List<Double> finished = new ArrayList<>();
+        while (!live.isEmpty()) {
+            List<Beam> candidates = new ArrayList<>();
+            for (Beam b : live) {
+                long[] all = java.util.Arrays.copyOf(p, p.length + b.tokens().size());
+                for (int i = 0; i < b.tokens().size(); i++) {
+                    all[p.length + i] = b.tokens().get(i);
+                }
+                float[] last = fullLogProbabilities(all)[all.length - 1];
+                for (var child : b.node().children.entrySet()) {
+                    List<Long> tokens = new ArrayList<>(b.tokens());
+                    tokens.add(child.getKey());
+                    candidates.add(new Beam(tokens, child.getValue(), b.score() + last[(int) (long) child.getKey()]));
+                }
+            }
+            candidates.sort(Comparator.comparingDouble(Beam::score).reversed());
+            List<Beam> next = new ArrayList<>();
+            for (Beam c : candidates) {
+                if (c.node().isEnd()) {
+                    finished.add(c.score());
+                    finished.sort(Comparator.reverseOrder());
+                    if (finished.size() > beams) {
+                        finished.remove(finished.size() - 1);
+                    }
+                } else if (next.size() < beams) {
+                    next.add(c);
+                }
+                if (next.size() == beams && finished.size() >= beams) {
+                    break;
+                }
+            }
+            double worst = finished.size() < beams ? Double.NEGATIVE_INFINITY : finished.get(finished.size() - 1);
+            if (finished.size() >= beams && next.stream().allMatch(b -> b.score() <= worst)) {
+                break;
+            }
+            live = next;
+        }
+        return finished.stream().map(s -> new double[] {s}).toList();
+    }
+
+    private static EvaluationJob job(int cases) {
+        List<Item> catalogue = new ArrayList<>();
+        targetTexts.forEach((id, text) -> catalogue.add(new Item(id, text.substring(1, text.length() - 1))));
+        DatasetStatistics stats = new DatasetStatistics(1, catalogue.size(), 1, Map.of(), new TreeMap<>(), 0, 1);
+        RecDataset dataset = new RecDataset("test", new Domain("book", "books"), catalogue, List.of(), List.of(),
+                List.of(), stats, List.of());
+        List<EvaluationCase> list = new ArrayList<>();
+        for (int i = 0; i < cases; i++) {
+            list.add(new EvaluationCase(new Example("u" + i, List.of(), "i" + (i * 3)), PROMPTS.get(i)));
+        }
+        return new EvaluationJob(model, dataset, list, targetTexts, 20);
+    }
+
+    static Set<String> texts(List<String> ids) {
+        Set<String> out = new HashSet<>();
+        ids.forEach(id -> out.add(targetTexts.get(id)));
+        return out;
+    }
+}
