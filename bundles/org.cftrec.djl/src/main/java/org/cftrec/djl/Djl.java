@@ -45,6 +45,18 @@ public final class Djl {
         return withTccl(() -> HuggingFaceTokenizer.newInstance(tokenizerJson, options));
     }
 
+    /**
+     * Turns gradient tracking off on the calling thread. PyTorch keeps this switch per thread and starts new
+     * threads with tracking on; DJL turns it off only on the thread that loaded the engine. Worker threads call
+     * this before they compute, so that inference builds no autograd graph and optimisers may update weights
+     * in place (a GradientCollector turns tracking on for its own duration).
+     */
+    public static void disableGradientTracking() {
+        if ("PyTorch".equals(engine().getEngineName())) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
+    }
+
     /** One line for logs and provenance: engine name and version, DJL version, default device. */
     public static String describe() {
         Engine engine = engine();

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * What the runtime asks of a backbone provider.
  *
- * @param device  the trainer's device, e.g. {@code cpu()} or {@code gpu(0)} (DJL device notation)
+ * @param device  the trainer's device, e.g. {@code cpu} or {@code gpu0} (DJL device names)
  * @param corpus  every text the run will tokenize (prompts and targets); presets that build their own
  *                vocabulary read it, providers that load a checkpoint ignore it
  * @param context seed and folders of the run

@@ -10,7 +10,7 @@ import java.io.IOException;
 public interface TrainerProvider<P> extends Plugin<P> {
 
     /**
-     * The device the backbone must be opened on (DJL notation, e.g. {@code cpu()}); throws
+     * The device the backbone must be opened on (DJL device name, e.g. {@code cpu} or {@code gpu0}); throws
      * {@link IllegalStateException} with a clear message when the device does not exist on this machine.
      */
     String device(P params);

@@ -1,6 +1,7 @@
 package org.cftrec.runtime.run;
 
 import ai.djl.engine.Engine;
+import org.cftrec.djl.Djl;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.PluginInfo;
 import org.cftrec.api.run.RunInfo;
@@ -199,6 +200,7 @@ public class RunManager implements ExperimentService {
         String id = state.directory().id();
         state.running();
         try {
+            Djl.disableGradientTracking();
             new ExperimentPipeline(plan, state, dataRoot).run();
             state.finish(RunStatus.SUCCEEDED, "results in " + state.directory().resolve("results.json"));
         } catch (RunStopped stopped) {

@@ -24,7 +24,7 @@ public class CpuTrainer implements TrainerProvider<TrainerParams> {
 
     @Override
     public String device(TrainerParams params) {
-        return "cpu()";
+        return "cpu";
     }
 
     @Override

@@ -35,7 +35,7 @@ public class GpuTrainer implements TrainerProvider<TrainerParams> {
                     + engine.getEngineName() + " " + engine.getVersion() + " engine sees " + visible
                     + " GPU(s). The default distribution ships CPU natives only: see README, 'Running on a GPU'.");
         }
-        return "gpu(" + params.device() + ")";
+        return "gpu" + params.device();
     }
 
     @Override

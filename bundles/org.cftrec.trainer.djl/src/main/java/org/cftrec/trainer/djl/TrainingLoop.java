@@ -1,6 +1,7 @@
 package org.cftrec.trainer.djl;
 
 import ai.djl.engine.Engine;
+import org.cftrec.djl.Djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -55,6 +56,7 @@ final class TrainingLoop {
     TrainingResult run() throws IOException {
         Path last = job.checkpointDirectory().resolve(LAST);
         Path best = job.checkpointDirectory().resolve(BEST);
+        Djl.disableGradientTracking(); // in-place optimiser updates need tracking off outside the collector
         weights.values().forEach(w -> w.setRequiresGradient(true));
         AdamW optimizer = new AdamW(p, weights, job.backbone().manager());
         TrainerState state = job.resumeFrom() != null ? resume(job.resumeFrom(), optimizer) : TrainerState.initial();
