@@ -8,6 +8,8 @@ import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.PluginInfo;
+import org.cftrec.api.run.RunInfo;
+import org.cftrec.api.run.RunStatus;
 import org.cftrec.api.spec.ExperimentSpec;
 import org.cftrec.api.spec.PluginRef;
 import org.cftrec.api.spec.SpecException;
@@ -139,6 +141,37 @@ public class RuntimeIT {
         assertTrue(out, out.contains("linear") && out.contains(WEIGHTING_BUNDLE));
         String runs = execute("cftrec:runs");
         assertTrue(runs, runs.startsWith("ID"));
+    }
+
+    @Test
+    public void aSmallSpecRunsEndToEndThroughEveryStage() throws Exception {
+        String json = "{\"name\": \"itest\", \"seed\": 3,"
+                + " \"dataset\": {\"plugin\": \"synthetic\", \"params\": {\"users\": 12, \"items\": 20, \"genres\": 2,"
+                + "   \"minLength\": 4, \"maxLength\": 5}},"
+                + " \"backbone\": {\"plugin\": \"llama\", \"params\": {\"layers\": 1, \"hidden\": 16, \"heads\": 2,"
+                + "   \"intermediate\": 32}},"
+                + " \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"epochs\": 1, \"microBatch\": 8, \"accumulation\": 1}},"
+                + " \"evaluation\": {\"protocols\": [{\"plugin\": \"d3\", \"params\": {\"beams\": 3}},"
+                + "   {\"plugin\": \"exact\"}], \"maxCases\": 4},"
+                + " \"variants\": [{\"name\": \"sft\", \"objective\": {\"alpha\": 0},"
+                + "   \"weighting\": {\"plugin\": \"uniform\"}}, {\"name\": \"cft\"}]}";
+        ExperimentSpec spec = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, ExperimentSpec.class);
+        RunInfo run = experiments.await(experiments.start(spec).id(), java.time.Duration.ofMinutes(3));
+        assertEquals(run.message(), RunStatus.SUCCEEDED, run.status());
+        java.nio.file.Path dir = run.directory();
+        var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("results.json").toFile());
+        for (String variant : List.of("sft", "cft")) {
+            for (String protocol : List.of("d3", "exact")) {
+                var metrics = results.path("variants").path(variant).path("evaluation").path(protocol).path("factual");
+                assertEquals(4, metrics.path("cases").asInt());
+                double hr20 = metrics.path("HR@20").asDouble(-1);
+                assertTrue(variant + "/" + protocol + " HR@20 = " + hr20, hr20 >= 0 && hr20 <= 1);
+            }
+            assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("variants/" + variant + "/model/model.safetensors")));
+        }
+        String provenance = java.nio.file.Files.readString(dir.resolve("provenance.json"));
+        assertTrue(provenance, provenance.contains("org.cftrec.backbone.llama") && provenance.contains("PyTorch"));
+        assertTrue(java.nio.file.Files.readString(dir.resolve("metrics.jsonl")).contains("\"type\":\"validation\""));
     }
 
     private String execute(String command) throws Exception {
