@@ -5,8 +5,9 @@ package org.cftrec.api.spec;
  *
  * @param alpha       weight of the counterfactual loss; default {@value #DEFAULT_ALPHA}; 0 gives plain SFT
  * @param weightScope which losses the token weights shape; default {@link WeightScope#BOTH}
+ * @param branches    one forward call for both branches ({@code stacked}, default) or two ({@code separate})
  */
-public record ObjectiveSpec(Double alpha, WeightScope weightScope) {
+public record ObjectiveSpec(Double alpha, WeightScope weightScope, BranchLayout branches) {
     public static final double DEFAULT_ALPHA = 0.1;
 
     public ObjectiveSpec {
@@ -15,9 +16,10 @@ public record ObjectiveSpec(Double alpha, WeightScope weightScope) {
             throw new IllegalArgumentException("alpha must be a finite number >= 0, got " + alpha);
         }
         weightScope = weightScope == null ? WeightScope.BOTH : weightScope;
+        branches = branches == null ? BranchLayout.STACKED : branches;
     }
 
     public static ObjectiveSpec defaults() {
-        return new ObjectiveSpec(null, null);
+        return new ObjectiveSpec(null, null, null);
     }
 }

@@ -3,6 +3,7 @@ package org.cftrec.runtime.objective;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import org.cftrec.api.model.Backbone;
+import org.cftrec.api.spec.BranchLayout;
 import org.cftrec.api.spec.WeightScope;
 import org.cftrec.api.train.LossTerms;
 import org.cftrec.api.train.TrainingData;
@@ -20,14 +21,16 @@ public final class CftTrainingData implements TrainingData {
     private final List<TokenizedExample> valid;
     private final double alpha;
     private final WeightScope scope;
+    private final BranchLayout branches;
 
     public CftTrainingData(Backbone backbone, List<TokenizedExample> train, List<TokenizedExample> valid,
-                           double alpha, WeightScope scope) {
+                           double alpha, WeightScope scope, BranchLayout branches) {
         this.backbone = backbone;
         this.train = List.copyOf(train);
         this.valid = List.copyOf(valid);
         this.alpha = alpha;
         this.scope = scope;
+        this.branches = branches;
     }
 
     @Override
@@ -52,22 +55,30 @@ public final class CftTrainingData implements TrainingData {
     }
 
     private LossTerms loss(List<TokenizedExample> examples, double alpha, boolean training) {
-        boolean counterfactual = alpha != 0;
-        PairedBatch batch = PairedBatch.of(backbone.manager(), examples, counterfactual,
-                backbone.tokenizer().padTokenId());
+        long pad = backbone.tokenizer().padTokenId();
+        if (alpha == 0 || branches == BranchLayout.SEPARATE) {
+            PairedBatch factual = PairedBatch.of(backbone.manager(), examples, false, pad);
+            NDArray factualLogits = targetLogits(factual, training);
+            NDArray counterfactualLogits = null;
+            if (alpha != 0) {
+                List<TokenizedExample> swapped = examples.stream().map(e -> new TokenizedExample(e.counterfactual(),
+                        e.factual(), e.target(), e.weights())).toList();
+                counterfactualLogits = targetLogits(PairedBatch.of(backbone.manager(), swapped, false, pad), training);
+            }
+            return CftLoss.compute(factualLogits, counterfactualLogits, factual.labels(), factual.weights(), alpha, scope);
+        }
+        PairedBatch batch = PairedBatch.of(backbone.manager(), examples, true, pad);
+        NDList halves = targetLogits(batch, training).split(new long[] {batch.targetCount()}, 0);
+        return CftLoss.compute(halves.get(0), halves.get(1), batch.labels(), batch.weights(), alpha, scope);
+    }
+
+    /** Vocabulary logits at the batch's target positions only (never the full rows x width x vocab tensor). */
+    private NDArray targetLogits(PairedBatch batch, boolean training) {
         NDArray hidden = backbone.hiddenStates(batch.tokens(), batch.positions(), batch.mask(), training);
         long width = batch.tokens().getShape().get(1);
         long rows = batch.tokens().getShape().get(0);
         NDArray atTargets = hidden.reshape(rows * width, hidden.getShape().get(2)).get(batch.targetRows());
-        NDArray logits = backbone.vocabularyLogits(atTargets);
-        NDArray factual = logits;
-        NDArray counterfactualLogits = null;
-        if (counterfactual) {
-            NDList halves = logits.split(new long[] {batch.targetCount()}, 0);
-            factual = halves.get(0);
-            counterfactualLogits = halves.get(1);
-        }
-        return CftLoss.compute(factual, counterfactualLogits, batch.labels(), batch.weights(), alpha, scope);
+        return backbone.vocabularyLogits(atTargets);
     }
 
     private static List<TokenizedExample> select(List<TokenizedExample> from, int[] indices) {

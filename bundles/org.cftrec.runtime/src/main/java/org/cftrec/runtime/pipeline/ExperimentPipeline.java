@@ -128,7 +128,7 @@ public final class ExperimentPipeline {
 
             state.stage(at + "training", start + 0.1 * share);
             CftTrainingData data = new CftTrainingData(backbone, trainTokens, validTokens,
-                    variant.objective().alpha(), variant.objective().weightScope());
+                    variant.objective().alpha(), variant.objective().weightScope(), variant.objective().branches());
             Path checkpoints = variantDir.resolve("checkpoints");
             Path last = checkpoints.resolve("last");
             TrainingJob job = new TrainingJob(backbone, data, checkpoints, Files.isDirectory(last) ? last : null,

@@ -54,7 +54,7 @@ public class SpecJsonTest {
         Path file = folder.newFile("spec.json").toPath();
         Files.writeString(file, "{\n  \"name\": \"x\",\n  \"objective\": {\"alpah\": 0.1}\n}\n");
         SpecException e = assertThrows(SpecException.class, () -> SpecJson.read(file));
-        assertEquals(file + ": line 3, column 30: objective.alpah: unknown field 'alpah'; valid fields: alpha, weightScope",
+        assertEquals(file + ": line 3, column 30: objective.alpah: unknown field 'alpah'; valid fields: alpha, branches, weightScope",
                 e.getMessage());
     }
 
