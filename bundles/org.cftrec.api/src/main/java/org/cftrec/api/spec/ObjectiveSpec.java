@@ -5,7 +5,7 @@ package org.cftrec.api.spec;
  *
  * @param alpha       weight of the counterfactual loss; default {@value #DEFAULT_ALPHA}; 0 gives plain SFT
  * @param weightScope which losses the token weights shape; default {@link WeightScope#BOTH}
- * @param branches    one forward call for both branches ({@code stacked}, default) or two ({@code separate})
+ * @param branches    two forward calls, one per branch ({@code separate}, default), or one ({@code stacked})
  */
 public record ObjectiveSpec(Double alpha, WeightScope weightScope, BranchLayout branches) {
     public static final double DEFAULT_ALPHA = 0.1;
@@ -16,7 +16,7 @@ public record ObjectiveSpec(Double alpha, WeightScope weightScope, BranchLayout 
             throw new IllegalArgumentException("alpha must be a finite number >= 0, got " + alpha);
         }
         weightScope = weightScope == null ? WeightScope.BOTH : weightScope;
-        branches = branches == null ? BranchLayout.STACKED : branches;
+        branches = branches == null ? BranchLayout.SEPARATE : branches;
     }
 
     public static ObjectiveSpec defaults() {

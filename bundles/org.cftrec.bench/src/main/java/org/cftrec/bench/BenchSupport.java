@@ -1,0 +1,95 @@
+package org.cftrec.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginContext;
+import org.cftrec.api.PluginKind;
+import org.cftrec.api.model.Backbone;
+import org.cftrec.api.model.BackboneProvider;
+import org.cftrec.api.model.BackboneRequest;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/** What the benchmarks share: the peer's model shape, plugin lookup, timing and the engine's matmul peak. */
+final class BenchSupport {
+    /** The shape of ../shared/bench/torch_cft_ref.py: vocab 8000, hidden 256, 4 layers, 4 heads, SwiGLU 688. */
+    static final String PEER_BACKBONE = "{\"preset\": \"tiny\", \"layers\": 4, \"hidden\": 256, \"heads\": 4,"
+            + " \"intermediate\": 688, \"maxVocabulary\": 8000}";
+
+    private BenchSupport() {
+    }
+
+    /** A plugin by kind and name, with its parameters bound from JSON. */
+    @SuppressWarnings("unchecked")
+    static <T> T plugin(BundleContext context, Class<T> type, String name) {
+        try {
+            Collection<ServiceReference<T>> refs = context.getServiceReferences(type,
+                    "(" + PluginKind.NAME_PROPERTY + "=" + name + ")");
+            if (refs.isEmpty()) {
+                throw new IllegalStateException("no " + type.getSimpleName() + " plugin '" + name + "' is installed");
+            }
+            return context.getService(refs.iterator().next());
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static Object params(Plugin<?> plugin, String json) throws IOException {
+        return new ObjectMapper().readValue(json, plugin.parameterType());
+    }
+
+    /** The tiny llama preset with exactly 8000 tokens (3 special + 7997 words), written to a temporary folder. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Backbone peerBackbone(BundleContext context, long seed) throws IOException {
+        BackboneProvider provider = plugin(context, BackboneProvider.class, "llama");
+        List<String> corpus = new ArrayList<>();
+        for (int i = 0; i < 7997; i++) {
+            corpus.add("w" + i);
+        }
+        Path work = Files.createTempDirectory("cftrec-bench");
+        return provider.open(params(provider, PEER_BACKBONE),
+                new BackboneRequest("cpu", corpus, new PluginContext(seed, work, work)));
+    }
+
+    /** fp32 matrix-multiply peak of the engine (GFLOP/s): the best of 20 products of n x n matrices. */
+    static double matmulPeak(int n) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray a = manager.randomUniform(-1, 1, new Shape(n, n));
+            NDArray b = manager.randomUniform(-1, 1, new Shape(n, n));
+            double[] seconds = new double[23];
+            for (int i = 0; i < seconds.length; i++) {
+                try (NDScope ignored = new NDScope()) {
+                    long start = System.nanoTime();
+                    a.matMul(b).getFloat(0, 0); // reading a value waits for the product
+                    seconds[i] = (System.nanoTime() - start) / 1e9;
+                }
+            }
+            double best = Arrays.stream(seconds, 3, seconds.length).min().orElseThrow();
+            return 2.0 * n * n * n / best / 1e9;
+        }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+}

@@ -1,0 +1,122 @@
+package org.cftrec.bench;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.cftrec.api.model.Backbone;
+import org.cftrec.api.spec.BranchLayout;
+import org.cftrec.api.spec.WeightScope;
+import org.cftrec.api.train.StepMetrics;
+import org.cftrec.api.train.TrainerProvider;
+import org.cftrec.api.train.TrainingJob;
+import org.cftrec.api.train.TrainingListener;
+import org.cftrec.djl.Djl;
+import org.cftrec.runtime.objective.CftTrainingData;
+import org.cftrec.runtime.objective.TokenizedExample;
+import org.osgi.framework.BundleContext;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The CFT training step against the PyTorch-eager peer (../shared/bench/torch_cft_ref.py): same model
+ * (vocab 8000, hidden 256, 4 layers, 4 heads, SwiGLU 688), batch 16, factual length 96, counterfactual
+ * length 48, 12 target tokens, AdamW, linear weights (beta 0.25). Runs the installed {@code cpu} trainer and
+ * the runtime's objective, so the figures are those of a real run. Modes: sft (alpha 0), cft (both branches
+ * in one forward call) and cft-separate (two calls).
+ */
+@Service
+@Command(scope = "bench", name = "train", description = "SFT vs CFT training step at the peer's shape: examples/s, CFT/SFT ratio, MFU")
+public class TrainBenchCommand implements Action {
+    private static final int BATCH = 16;
+    private static final int FACTUAL_LENGTH = 96;
+    private static final int COUNTERFACTUAL_LENGTH = 48;
+    private static final int TARGET_TOKENS = 12;
+
+    @Reference
+    private BundleContext context;
+
+    @Option(name = "--steps", description = "measured steps per mode (default 10, after 3 warm-up steps)")
+    private int steps = 10;
+
+    @Option(name = "--modes", description = "comma-separated: sft, cft, cft-separate (default all, in this order)")
+    private String modes = "sft,cft,cft-separate";
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Object execute() throws Exception {
+        Djl.disableGradientTracking();
+        double peak = BenchSupport.matmulPeak(2048);
+        TrainerProvider trainer = BenchSupport.plugin(context, TrainerProvider.class, "cpu");
+        Object params = BenchSupport.params(trainer, "{\"lr\": 1e-4, \"warmupSteps\": 0, \"microBatch\": " + BATCH
+                + ", \"accumulation\": 1, \"epochs\": 1000, \"maxSteps\": " + (steps + 3)
+                + ", \"evalEvery\": 100000, \"patience\": 0}");
+        System.out.println("engine: " + Djl.describe());
+        double sftStep = Double.NaN;
+        for (String mode : modes.split(",")) {
+            try (Backbone model = BenchSupport.peerBackbone(context, 1)) {
+                double alpha = mode.equals("sft") ? 0 : 0.1;
+                BranchLayout layout = mode.equals("cft-separate") ? BranchLayout.SEPARATE : BranchLayout.STACKED;
+                CftTrainingData data = new CftTrainingData(model, batch(model.shape().vocabularySize()), List.of(),
+                        alpha, WeightScope.BOTH, layout);
+                List<Long> stamps = new ArrayList<>();
+                TrainingListener listener = new TrainingListener() {
+                    @Override
+                    public void onStep(StepMetrics metrics) {
+                        stamps.add(System.nanoTime());
+                    }
+                };
+                stamps.add(System.nanoTime());
+                trainer.train(new TrainingJob(model, data, Files.createTempDirectory("cftrec-bench"), null, 1,
+                        listener, () -> false), params);
+                double[] seconds = new double[steps];
+                for (int i = 0; i < steps; i++) {
+                    seconds[i] = (stamps.get(i + 4) - stamps.get(i + 3)) / 1e9;
+                }
+                double step = BenchSupport.median(seconds);
+                if (mode.equals("sft")) {
+                    sftStep = step;
+                }
+                // 6 FLOPs per parameter per token over the rows actually computed (stacked: both branches at the
+                // factual length; separate: each at its own length; sft: factual rows only).
+                long tokens = (long) BATCH * FACTUAL_LENGTH + (alpha == 0 ? 0 : (long) BATCH
+                        * (layout == BranchLayout.STACKED ? FACTUAL_LENGTH : COUNTERFACTUAL_LENGTH));
+                double mfu = 6.0 * model.shape().parameterCount() * tokens / step / (peak * 1e9);
+                System.out.println("{\"mode\": \"" + mode + "\", \"median_step_s\": " + BenchSupport.fmt(step)
+                        + ", \"examples_per_s\": " + BenchSupport.fmt(BATCH / step)
+                        + ", \"step_cost_vs_sft\": " + BenchSupport.fmt(step / sftStep)
+                        + ", \"mfu_percent\": " + BenchSupport.fmt(100 * mfu)
+                        + ", \"matmul_peak_gflops\": " + BenchSupport.fmt(peak) + "}");
+            }
+        }
+        return null;
+    }
+
+    /** 16 examples: random prompts and targets, so that rows are 96 (factual) and 48 (counterfactual) tokens. */
+    private static List<TokenizedExample> batch(int vocabulary) {
+        SplittableRandom random = new SplittableRandom(0);
+        List<TokenizedExample> examples = new ArrayList<>();
+        for (int i = 0; i < BATCH; i++) {
+            long[] target = tokens(random, TARGET_TOKENS, vocabulary);
+            float[] weights = new float[TARGET_TOKENS];
+            for (int k = 0; k < TARGET_TOKENS; k++) {
+                weights[k] = (float) (1 - k * 0.75 / (TARGET_TOKENS - 1));
+            }
+            examples.add(new TokenizedExample(tokens(random, FACTUAL_LENGTH - TARGET_TOKENS + 1, vocabulary),
+                    tokens(random, COUNTERFACTUAL_LENGTH - TARGET_TOKENS + 1, vocabulary), target, weights));
+        }
+        return examples;
+    }
+
+    private static long[] tokens(SplittableRandom random, int n, int vocabulary) {
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = 3 + random.nextInt(vocabulary - 3);
+        }
+        return ids;
+    }
+}
