@@ -1,0 +1,50 @@
+package org.cftrec.api.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reads a data file line by line in a strict charset; every error (missing file, bad encoding, a line the
+ * caller rejects) names the file and the line number.
+ */
+public final class LineReader {
+    private LineReader() {
+    }
+
+    /** Receives one line; throws {@link IllegalArgumentException} with the problem if the line is malformed. */
+    @FunctionalInterface
+    public interface LineHandler {
+        void accept(String line, int number) throws IOException;
+    }
+
+    public static void read(Path file, Charset charset, int skipHeaderLines, LineHandler handler) throws IOException {
+        var decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        int number = 0;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (number <= skipHeaderLines || line.isEmpty()) {
+                    continue;
+                }
+                try {
+                    handler.accept(line, number);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(file + ":" + number + ": " + e.getMessage(), e);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": file not found", e);
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ":" + (number + 1) + ": not valid " + charset.name() + " text", e);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.cftrec.dataset.recbole;
+
+import org.cftrec.api.PluginContext;
+import org.cftrec.api.PluginKind;
+import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.Domain;
+import org.cftrec.api.data.Example;
+import org.cftrec.api.data.Item;
+import org.cftrec.api.data.LineReader;
+import org.cftrec.api.data.RecDataset;
+import org.cftrec.api.data.SequenceSplits;
+import org.osgi.service.component.annotations.Component;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plugin {@code sequence-tsv}: one sequence per line ({@code seq_id <TAB> split <TAB> item ids}) and an
+ * id-to-name file ({@code id::name}), e.g. the LLaRA Last.fm data. With the {@code user-level} split (default)
+ * train sequences give one example per position whose history has at least {@code minHistory} items, and each
+ * valid/test sequence gives one example, its last item (LLaRA's protocol). {@code leave-one-out} ignores the
+ * split column and splits inside every sequence.
+ */
+@Component(service = DatasetProvider.class, property = PluginKind.NAME_PROPERTY + "=sequence-tsv")
+public class SequenceTsvDataset implements DatasetProvider<SequenceTsvDataset.Params> {
+
+    /**
+     * @param path       folder (relative to the data root)
+     * @param sequences  sequence file (default sequences.tsv, one header line)
+     * @param names      id-to-name file (default id2name.txt, {@code id::name})
+     * @param split      user-level (default) or leave-one-out
+     * @param minHistory user-level: shortest history of a training example (default 3, as LLaRA)
+     * @param maxHistory history items per example (default 10)
+     * @param itemNoun   noun for prompts (default {@code artist})
+     */
+    public record Params(String path, String sequences, String names, String split, Integer minHistory,
+                         Integer maxHistory, String itemNoun) {
+        public Params {
+            if (path == null) {
+                throw new IllegalArgumentException("path is required");
+            }
+            sequences = sequences == null ? "sequences.tsv" : sequences;
+            names = names == null ? "id2name.txt" : names;
+            split = split == null ? "user-level" : split;
+            if (!split.equals("user-level") && !split.equals("leave-one-out")) {
+                throw new IllegalArgumentException("split '" + split + "' is unknown; valid: user-level, leave-one-out");
+            }
+            minHistory = minHistory == null ? 3 : minHistory;
+            maxHistory = maxHistory == null ? 10 : maxHistory;
+            itemNoun = itemNoun == null ? "artist" : itemNoun;
+            if (minHistory < 1 || maxHistory < minHistory) {
+                throw new IllegalArgumentException("need 1 <= minHistory <= maxHistory");
+            }
+        }
+    }
+
+    @Override
+    public Class<Params> parameterType() {
+        return Params.class;
+    }
+
+    @Override
+    public String description() {
+        return "sequence TSV + id::name file (e.g. Last.fm), user-level or leave-one-out split";
+    }
+
+    @Override
+    public RecDataset load(Params params, PluginContext context) throws IOException {
+        Path folder = context.resolveData(params.path());
+        Path namesFile = folder.resolve(params.names());
+        Map<String, Item> items = ItemTitles.read(namesFile, "::", 0, 1, 0);
+        Map<String, List<String>> sequences = new LinkedHashMap<>();
+        Map<String, String> splitOf = new LinkedHashMap<>();
+        long[] interactions = {0};
+        LineReader.read(folder.resolve(params.sequences()), StandardCharsets.UTF_8, 1, (line, n) -> {
+            String[] f = line.split("\t", -1);
+            if (f.length != 3) {
+                throw new IllegalArgumentException("expected seq_id, split, item_ids; got " + f.length + " columns");
+            }
+            if (!List.of("train", "valid", "test").contains(f[1])) {
+                throw new IllegalArgumentException("split '" + f[1] + "' is not train, valid or test");
+            }
+            List<String> ids = Arrays.asList(f[2].strip().split(" "));
+            ids.forEach(id -> ItemTitles.requireKnown(items, id, namesFile));
+            if (sequences.put(f[0], ids) != null) {
+                throw new IllegalArgumentException("sequence " + f[0] + " appears twice");
+            }
+            splitOf.put(f[0], f[1]);
+            interactions[0] += ids.size();
+        });
+        SequenceSplits.Splits splits = params.split().equals("leave-one-out")
+                ? SequenceSplits.leaveOneOut(sequences, params.maxHistory())
+                : userLevel(sequences, splitOf, params);
+        List<Item> catalogue = List.copyOf(items.values());
+        return new RecDataset(folder.getFileName().toString(), new Domain(params.itemNoun(), params.itemNoun() + "s"),
+                catalogue, splits.train(), splits.valid(), splits.test(), SequenceSplits.statistics(sequences.size(),
+                catalogue, interactions[0], splits, SequenceSplits::isJunkTitle), List.of());
+    }
+
+    private static SequenceSplits.Splits userLevel(Map<String, List<String>> sequences, Map<String, String> splitOf,
+                                                   Params params) {
+        List<Example> train = new ArrayList<>();
+        List<Example> valid = new ArrayList<>();
+        List<Example> test = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : sequences.entrySet()) {
+            List<String> items = e.getValue();
+            switch (splitOf.get(e.getKey())) {
+                case "train" -> {
+                    for (int t = params.minHistory(); t < items.size(); t++) {
+                        train.add(SequenceSplits.example(e.getKey(), items, t, params.maxHistory()));
+                    }
+                }
+                case "valid" -> valid.add(SequenceSplits.example(e.getKey(), items, items.size() - 1, params.maxHistory()));
+                default -> test.add(SequenceSplits.example(e.getKey(), items, items.size() - 1, params.maxHistory()));
+            }
+        }
+        return new SequenceSplits.Splits(train, valid, test);
+    }
+}
