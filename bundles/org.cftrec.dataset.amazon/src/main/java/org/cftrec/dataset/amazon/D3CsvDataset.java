@@ -1,0 +1,138 @@
+package org.cftrec.dataset.amazon;
+
+import org.cftrec.api.PluginContext;
+import org.cftrec.api.PluginKind;
+import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.Domain;
+import org.cftrec.api.data.Example;
+import org.cftrec.api.data.Item;
+import org.cftrec.api.data.LineReader;
+import org.cftrec.api.data.RecDataset;
+import org.cftrec.api.data.SequenceSplits;
+import org.osgi.service.component.annotations.Component;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plugin {@code amazon-d3}: the D3 / BIGRec CSV layout: {@code train/}, {@code valid/} and {@code test/} hold
+ * {@code STEM.csv} with the columns user_id, history_item_id, item_id (and titles, list columns as Python
+ * literals); the item file has one item per line whose last two tab-separated columns are title and id (the
+ * D3 {@code title<TAB>id} file, or MiniOneRec's {@code sid<TAB>title<TAB>id}). Rows keep their order
+ * (chronological by target); the last {@code maxHistory} history items are used.
+ */
+@Component(service = DatasetProvider.class, property = PluginKind.NAME_PROPERTY + "=amazon-d3")
+public class D3CsvDataset implements DatasetProvider<D3CsvDataset.Params> {
+
+    /**
+     * @param path              the folder holding train/, valid/, test/ (relative to the data root)
+     * @param stem              the CSV file name without .csv, e.g. Industrial_and_Scientific_5_2016-10-2018-11
+     * @param items             item file relative to path (default info/STEM.txt)
+     * @param allowMissingTrain accept a layout without train/STEM.csv (evaluation-only sets); default false
+     * @param maxHistory        history items per example (default 10)
+     * @param itemNoun          noun for prompts (default product)
+     */
+    public record Params(String path, String stem, String items, Boolean allowMissingTrain, Integer maxHistory,
+                         String itemNoun) {
+        public Params {
+            if (path == null || stem == null) {
+                throw new IllegalArgumentException("path and stem are required");
+            }
+            items = items == null ? "info/" + stem + ".txt" : items;
+            allowMissingTrain = allowMissingTrain != null && allowMissingTrain;
+            maxHistory = maxHistory == null ? 10 : maxHistory;
+            itemNoun = itemNoun == null ? "product" : itemNoun;
+            if (maxHistory < 1) {
+                throw new IllegalArgumentException("maxHistory must be >= 1, got " + maxHistory);
+            }
+        }
+    }
+
+    @Override
+    public Class<Params> parameterType() {
+        return Params.class;
+    }
+
+    @Override
+    public String description() {
+        return "Amazon in the D3/BIGRec CSV layout (train/valid/test CSV + item file)";
+    }
+
+    @Override
+    public RecDataset load(Params params, PluginContext context) throws IOException {
+        Path folder = context.resolveData(params.path());
+        Path itemFile = folder.resolve(params.items());
+        Map<String, Item> items = new LinkedHashMap<>();
+        LineReader.read(itemFile, StandardCharsets.UTF_8, 0, (line, n) -> {
+            String[] f = line.split("\t", -1);
+            if (f.length < 2) {
+                throw new IllegalArgumentException("expected title<TAB>id (or sid<TAB>title<TAB>id)");
+            }
+            String id = f[f.length - 1].strip();
+            if (items.put(id, new Item(id, f[f.length - 2].strip())) != null) {
+                throw new IllegalArgumentException("item id " + id + " appears twice");
+            }
+        });
+        Path trainFile = folder.resolve("train").resolve(params.stem() + ".csv");
+        List<Example> train = List.of();
+        if (Files.isRegularFile(trainFile)) {
+            train = examples(trainFile, items, itemFile, params.maxHistory());
+        } else if (!params.allowMissingTrain()) {
+            throw new IOException(trainFile + ": file not found (set allowMissingTrain for evaluation-only sets)");
+        }
+        List<Example> valid = examples(folder.resolve("valid").resolve(params.stem() + ".csv"), items, itemFile,
+                params.maxHistory());
+        List<Example> test = examples(folder.resolve("test").resolve(params.stem() + ".csv"), items, itemFile,
+                params.maxHistory());
+        SequenceSplits.Splits splits = new SequenceSplits.Splits(train, valid, test);
+        List<Item> catalogue = List.copyOf(items.values());
+        long rows = (long) train.size() + valid.size() + test.size();
+        return new RecDataset(params.stem(), new Domain(params.itemNoun(), params.itemNoun() + "s"), catalogue, train,
+                valid, test, SequenceSplits.statistics(SequenceSplits.users(splits), catalogue, rows, splits,
+                SequenceSplits::isJunkTitle), List.of());
+    }
+
+    private static List<Example> examples(Path file, Map<String, Item> items, Path itemFile, int maxHistory)
+            throws IOException {
+        List<Example> examples = new ArrayList<>();
+        Map<String, Integer> columns = new LinkedHashMap<>();
+        LineReader.read(file, StandardCharsets.UTF_8, 0, (line, n) -> {
+            List<String> f = CsvLine.fields(line);
+            if (columns.isEmpty()) {
+                for (int i = 0; i < f.size(); i++) {
+                    columns.put(f.get(i).strip(), i);
+                }
+                for (String needed : List.of("user_id", "history_item_id", "item_id")) {
+                    if (!columns.containsKey(needed)) {
+                        throw new IllegalArgumentException("header lacks column " + needed + "; found " + columns.keySet());
+                    }
+                }
+                return;
+            }
+            if (f.size() != columns.size()) {
+                throw new IllegalArgumentException("expected " + columns.size() + " fields, got " + f.size());
+            }
+            List<String> history = CsvLine.pythonList(f.get(columns.get("history_item_id")));
+            String target = f.get(columns.get("item_id")).strip();
+            for (String id : history) {
+                known(items, id, itemFile);
+            }
+            known(items, target, itemFile);
+            int from = Math.max(0, history.size() - maxHistory);
+            examples.add(new Example(f.get(columns.get("user_id")), history.subList(from, history.size()), target));
+        });
+        return examples;
+    }
+
+    private static void known(Map<String, Item> items, String id, Path itemFile) {
+        if (!items.containsKey(id)) {
+            throw new IllegalArgumentException("item id " + id + " is not in " + itemFile.getFileName());
+        }
+    }
+}
