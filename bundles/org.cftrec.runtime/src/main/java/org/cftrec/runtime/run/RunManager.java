@@ -176,7 +176,7 @@ public class RunManager implements ExperimentService {
         }
         ExperimentSpec spec = SpecJson.read(state.directory().resolve("spec.json"));
         ExperimentPlan plan = ExperimentPlan.of(spec, catalog);
-        state.clearStopRequest();
+        state.queued();
         state.directory().log("resuming with the plugins installed now");
         submit(plan, state);
         return state.snapshot();

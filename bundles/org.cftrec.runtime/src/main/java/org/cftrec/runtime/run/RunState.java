@@ -50,10 +50,6 @@ public final class RunState {
         stopRequested = true;
     }
 
-    void clearStopRequest() {
-        stopRequested = false;
-    }
-
     public synchronized void stage(String stage, double progress) {
         this.stage = stage;
         this.progress = progress;
@@ -64,6 +60,15 @@ public final class RunState {
     public void progress(double progress, String message) {
         this.progress = progress;
         this.message = message;
+    }
+
+    /** Back in the queue (a resume): waiting callers see it as unfinished until it ends again. */
+    synchronized void queued() {
+        status = RunStatus.QUEUED;
+        stopRequested = false;
+        ended = null;
+        message = "";
+        persist();
     }
 
     synchronized void running() {
