@@ -5,6 +5,7 @@ import org.cftrec.djl.Djl;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.PluginInfo;
 import org.cftrec.api.run.RunInfo;
+import org.cftrec.api.run.RunReporter;
 import org.cftrec.api.run.RunStatus;
 import org.cftrec.api.spec.ExperimentSpec;
 import org.cftrec.api.spec.SpecException;
@@ -19,6 +20,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +60,11 @@ public class RunManager implements ExperimentService {
 
     @Reference
     private PluginCatalog catalog;
+
+    /** Report writers (org.cftrec.report and any a team adds); optional, called after a run succeeds. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<RunReporter> reporters;
 
     private final Map<String, RunState> runs = new ConcurrentHashMap<>();
     private ExecutorService worker;
@@ -202,6 +211,8 @@ public class RunManager implements ExperimentService {
         try {
             Djl.disableGradientTracking();
             new ExperimentPipeline(plan, state, dataRoot).run();
+            state.stage("report", 0.99);
+            writeReports(state.directory());
             state.finish(RunStatus.SUCCEEDED, "results in " + state.directory().resolve("results.json"));
         } catch (RunStopped stopped) {
             state.finish(stopped.pluginLost() ? RunStatus.INTERRUPTED : RunStatus.CANCELLED, stopped.getMessage());
@@ -211,6 +222,18 @@ public class RunManager implements ExperimentService {
             e.printStackTrace(new PrintWriter(trace));
             state.directory().log("error: " + trace);
             state.finish(RunStatus.FAILED, describe(e));
+        }
+    }
+
+    /** A report that fails is logged; the run's results stand. */
+    private void writeReports(RunDirectory directory) {
+        for (RunReporter reporter : reporters == null ? List.<RunReporter>of() : reporters) {
+            try {
+                directory.log("report " + reporter.write(directory.root()));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("report {} failed for {}", reporter, directory.root(), e);
+                directory.log("report failed: " + e);
+            }
         }
     }
 

@@ -1,0 +1,14 @@
+package org.cftrec.api.run;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Writes reports of a finished run from its run directory alone (results.json, metrics.jsonl, spec.json,
+ * provenance.json, dataset.json). The runtime calls every registered reporter after a run succeeds.
+ */
+public interface RunReporter {
+
+    /** Writes the report files into the run directory; returns the main file (e.g. report.html). */
+    Path write(Path runDirectory) throws IOException;
+}

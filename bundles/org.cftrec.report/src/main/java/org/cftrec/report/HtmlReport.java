@@ -1,0 +1,203 @@
+package org.cftrec.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cftrec.api.AtomicFiles;
+import org.cftrec.api.run.RunReporter;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.osgi.service.component.annotations.Component;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The report of a run, from its run directory alone: {@code report.html} (self-contained: charts are embedded
+ * PNGs), the same charts as files in {@code report/}, and {@code results.csv} (one row per variant, protocol,
+ * history mode and metric). Charts: training and validation loss per variant; NDCG@K and HR@K per variant
+ * next to the dataset's references; NDCG@10 with the history as recorded, removed and shuffled.
+ */
+@Component(service = RunReporter.class)
+public class HtmlReport implements RunReporter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int WIDTH = 720;
+    private static final int HEIGHT = 400;
+
+    @Override
+    public Path write(Path run) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        JsonNode results = JSON.readTree(run.resolve("results.json").toFile());
+        Map<String, JFreeChart> charts = new LinkedHashMap<>();
+        charts.put("training-loss", lossChart(run.resolve("metrics.jsonl")));
+        Iterator<String> protocols = firstVariant(results).path("evaluation").fieldNames();
+        while (protocols.hasNext()) {
+            String protocol = protocols.next();
+            charts.put("ndcg-" + protocol, metricChart(results, protocol, "NDCG"));
+            charts.put("hr-" + protocol, metricChart(results, protocol, "HR"));
+            charts.put("history-" + protocol, historyChart(results, protocol));
+        }
+        Path folder = run.resolve("report");
+        Files.createDirectories(folder);
+        StringBuilder html = new StringBuilder();
+        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>CFTRec run ")
+                .append(escape(run.getFileName().toString())).append("</title><style>")
+                .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
+                .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;")
+                .append("text-align:right}th{background:#f4f4f4}td:nth-child(-n+3){text-align:left}")
+                .append("img{border:1px solid #ddd;margin:8px 0}</style></head><body>");
+        html.append("<h1>CFTRec run ").append(escape(run.getFileName().toString())).append("</h1>");
+        html.append("<p>Experiment <b>").append(escape(results.path("name").asText())).append("</b>, dataset <b>")
+                .append(escape(results.path("dataset").asText())).append("</b>, seed ")
+                .append(results.path("seed").asText()).append(".</p>");
+        html.append("<h2>Results</h2>").append(table(results));
+        for (Map.Entry<String, JFreeChart> chart : charts.entrySet()) {
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ChartUtils.writeChartAsPNG(png, chart.getValue(), WIDTH, HEIGHT);
+            AtomicFiles.write(folder.resolve(chart.getKey() + ".png"), png.toByteArray());
+            html.append("<h2>").append(escape(chart.getValue().getTitle().getText())).append("</h2><img alt=\"")
+                    .append(chart.getKey()).append("\" src=\"data:image/png;base64,")
+                    .append(Base64.getEncoder().encodeToString(png.toByteArray())).append("\">");
+        }
+        Path provenance = run.resolve("provenance.json");
+        if (Files.exists(provenance)) {
+            html.append("<h2>Provenance</h2><pre>").append(escape(Files.readString(provenance))).append("</pre>");
+        }
+        html.append("</body></html>\n");
+        AtomicFiles.write(run.resolve("results.csv"), csv(results).getBytes(StandardCharsets.UTF_8));
+        Path report = run.resolve("report.html");
+        AtomicFiles.write(report, html.toString().getBytes(StandardCharsets.UTF_8));
+        return report;
+    }
+
+    private static JsonNode firstVariant(JsonNode results) {
+        Iterator<JsonNode> variants = results.path("variants").elements();
+        return variants.hasNext() ? variants.next() : JSON.createObjectNode();
+    }
+
+    /** Training loss per step and validation L_n per variant. */
+    static JFreeChart lossChart(Path metrics) throws IOException {
+        Map<String, XYSeries> series = new LinkedHashMap<>();
+        if (Files.exists(metrics)) {
+            for (String line : Files.readAllLines(metrics)) {
+                JsonNode m = JSON.readTree(line);
+                String variant = m.path("variant").asText();
+                boolean step = m.path("type").asText().equals("step");
+                String key = variant + (step ? " train L" : " valid L_n");
+                series.computeIfAbsent(key, k -> new XYSeries(k, false, true))
+                        .addOrUpdate(m.path("step").asDouble(), step ? m.path("loss").asDouble()
+                                : m.path("factualLoss").asDouble());
+            }
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        series.values().forEach(data::addSeries);
+        return ChartFactory.createXYLineChart("Training and validation loss", "optimiser step", "loss", data,
+                PlotOrientation.VERTICAL, true, false, false);
+    }
+
+    /** Metric@K per variant (factual history) next to the reference scores. */
+    static JFreeChart metricChart(JsonNode results, String protocol, String metric) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Iterator<Map.Entry<String, JsonNode>> v = results.path("variants").fields(); v.hasNext(); ) {
+            Map.Entry<String, JsonNode> variant = v.next();
+            addMetric(data, variant.getKey(), variant.getValue().path("evaluation").path(protocol).path("factual"), metric);
+        }
+        for (JsonNode reference : results.path("references")) {
+            addMetric(data, "(" + reference.path("name").asText() + ")", reference.path("metrics"), metric);
+        }
+        return ChartFactory.createBarChart(metric + "@K by variant, " + protocol + " protocol", "K", metric, data,
+                PlotOrientation.VERTICAL, true, false, false);
+    }
+
+    private static void addMetric(DefaultCategoryDataset data, String row, JsonNode metrics, String metric) {
+        for (Iterator<String> names = metrics.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (name.startsWith(metric + "@")) {
+                data.addValue(metrics.path(name).asDouble(), row, name.substring(metric.length() + 1));
+            }
+        }
+    }
+
+    /** NDCG@10 (or the largest K below it) with the history as recorded, removed and shuffled. */
+    static JFreeChart historyChart(JsonNode results, String protocol) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Iterator<Map.Entry<String, JsonNode>> v = results.path("variants").fields(); v.hasNext(); ) {
+            Map.Entry<String, JsonNode> variant = v.next();
+            for (Iterator<Map.Entry<String, JsonNode>> m = variant.getValue().path("evaluation").path(protocol).fields();
+                 m.hasNext(); ) {
+                Map.Entry<String, JsonNode> mode = m.next();
+                data.addValue(mode.getValue().path("NDCG@10").asDouble(), mode.getKey(), variant.getKey());
+            }
+        }
+        return ChartFactory.createBarChart("How much each model relies on the history (NDCG@10, " + protocol + ")",
+                "variant", "NDCG@10", data, PlotOrientation.VERTICAL, true, false, false);
+    }
+
+    private static String table(JsonNode results) {
+        List<String[]> rows = rows(results);
+        StringBuilder out = new StringBuilder("<table><tr><th>variant</th><th>protocol</th><th>history</th>"
+                + "<th>metric</th><th>value</th></tr>");
+        for (String[] r : rows) {
+            out.append("<tr>");
+            for (String cell : r) {
+                out.append("<td>").append(escape(cell)).append("</td>");
+            }
+            out.append("</tr>");
+        }
+        return out.append("</table>").toString();
+    }
+
+    static String csv(JsonNode results) {
+        StringBuilder out = new StringBuilder("variant,protocol,history,metric,value\n");
+        for (String[] r : rows(results)) {
+            out.append(String.join(",", r)).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static List<String[]> rows(JsonNode results) {
+        List<String[]> rows = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> v = results.path("variants").fields(); v.hasNext(); ) {
+            Map.Entry<String, JsonNode> variant = v.next();
+            for (Iterator<Map.Entry<String, JsonNode>> p = variant.getValue().path("evaluation").fields(); p.hasNext(); ) {
+                Map.Entry<String, JsonNode> protocol = p.next();
+                for (Iterator<Map.Entry<String, JsonNode>> m = protocol.getValue().fields(); m.hasNext(); ) {
+                    Map.Entry<String, JsonNode> mode = m.next();
+                    for (Iterator<Map.Entry<String, JsonNode>> x = mode.getValue().fields(); x.hasNext(); ) {
+                        Map.Entry<String, JsonNode> metric = x.next();
+                        if (metric.getKey().contains("@")) {
+                            rows.add(new String[] {variant.getKey(), protocol.getKey(), mode.getKey(), metric.getKey(),
+                                    String.format(Locale.ROOT, "%.6f", metric.getValue().asDouble())});
+                        }
+                    }
+                }
+            }
+        }
+        for (JsonNode reference : results.path("references")) {
+            for (Iterator<Map.Entry<String, JsonNode>> x = reference.path("metrics").fields(); x.hasNext(); ) {
+                Map.Entry<String, JsonNode> metric = x.next();
+                rows.add(new String[] {"(" + reference.path("name").asText() + ")", "-", "-", metric.getKey(),
+                        String.format(Locale.ROOT, "%.6f", metric.getValue().asDouble())});
+            }
+        }
+        return rows;
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

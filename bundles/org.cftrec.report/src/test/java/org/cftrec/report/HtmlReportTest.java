@@ -1,0 +1,47 @@
+package org.cftrec.report;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+/** A report written from a run directory the test builds by hand. */
+public class HtmlReportTest {
+    @Rule
+    public TemporaryFolder folder = new TemporaryFolder();
+
+    @Test
+    public void writesHtmlWithEmbeddedChartsPngFilesAndCsv() throws Exception {
+        Path run = folder.newFolder("run").toPath();
+        Files.writeString(run.resolve("results.json"), "{\"name\": \"demo\", \"seed\": 42, \"dataset\": \"synthetic\","
+                + " \"references\": [{\"name\": \"oracle\", \"metrics\": {\"HR@10\": 0.8, \"NDCG@10\": 0.6}}],"
+                + " \"variants\": {"
+                + "  \"sft\": {\"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.3, \"NDCG@10\": 0.15, \"cases\": 200},"
+                + "                                      \"removed\": {\"HR@10\": 0.2, \"NDCG@10\": 0.11, \"cases\": 200}}}},"
+                + "  \"cft\": {\"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.31, \"NDCG@10\": 0.17, \"cases\": 200},"
+                + "                                      \"removed\": {\"HR@10\": 0.02, \"NDCG@10\": 0.01, \"cases\": 200}}}}}}");
+        Files.writeString(run.resolve("metrics.jsonl"),
+                "{\"variant\":\"sft\",\"type\":\"step\",\"step\":1,\"loss\":4.0}\n"
+                        + "{\"variant\":\"sft\",\"type\":\"step\",\"step\":2,\"loss\":3.0}\n"
+                        + "{\"variant\":\"sft\",\"type\":\"validation\",\"step\":2,\"factualLoss\":3.2}\n");
+        Path report = new HtmlReport().write(run);
+        String html = Files.readString(report);
+        assertEquals(4, html.split("data:image/png;base64,", -1).length - 1);
+        assertTrue(html.contains("<td>cft</td><td>d3</td><td>removed</td><td>NDCG@10</td><td>0.010000</td>"));
+        for (String chart : new String[] {"training-loss", "ndcg-d3", "hr-d3", "history-d3"}) {
+            BufferedImage image = ImageIO.read(run.resolve("report").resolve(chart + ".png").toFile());
+            assertEquals(720, image.getWidth());
+            assertEquals(400, image.getHeight());
+        }
+        String csv = Files.readString(run.resolve("results.csv"));
+        assertTrue(csv, csv.startsWith("variant,protocol,history,metric,value\nsft,d3,factual,HR@10,0.300000\n"));
+        assertTrue(csv, csv.contains("(oracle),-,-,NDCG@10,0.600000"));
+    }
+}
