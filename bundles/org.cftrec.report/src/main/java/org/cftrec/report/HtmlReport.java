@@ -50,6 +50,7 @@ public class HtmlReport implements RunReporter {
             charts.put("ndcg-" + protocol, metricChart(results, protocol, "NDCG"));
             charts.put("hr-" + protocol, metricChart(results, protocol, "HR"));
             charts.put("history-" + protocol, historyChart(results, protocol));
+            charts.put("popularity-" + protocol, popularityChart(results, protocol));
         }
         Path folder = run.resolve("report");
         Files.createDirectories(folder);
@@ -145,6 +146,30 @@ public class HtmlReport implements RunReporter {
         }
         return ChartFactory.createBarChart("How much each model relies on the history (NDCG@10, " + protocol + ")",
                 "variant", "NDCG@10", data, PlotOrientation.VERTICAL, true, false, false);
+    }
+
+    /** Share of recommended items (top 10, factual history) per popularity quintile, and of test-history items. */
+    static JFreeChart popularityChart(JsonNode results, String protocol) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        JsonNode histories = null;
+        for (Iterator<Map.Entry<String, JsonNode>> v = results.path("variants").fields(); v.hasNext(); ) {
+            Map.Entry<String, JsonNode> variant = v.next();
+            JsonNode profile = variant.getValue().path("evaluation").path(protocol).path("factual").path("popularity");
+            addQuintiles(data, variant.getKey() + " recommended", profile.path("recommendedTop10"));
+            histories = profile.path("testHistories");
+        }
+        if (histories != null) {
+            addQuintiles(data, "test histories", histories);
+        }
+        return ChartFactory.createBarChart("Popularity of recommended items (" + protocol + ", top 10) vs. history items",
+                "popularity quintile of training counts (Q5 = most popular)", "share of items", data,
+                PlotOrientation.VERTICAL, true, false, false);
+    }
+
+    private static void addQuintiles(DefaultCategoryDataset data, String row, JsonNode shares) {
+        for (int q = 0; q < shares.size(); q++) {
+            data.addValue(shares.get(q).asDouble(), row, "Q" + (q + 1));
+        }
     }
 
     private static String table(JsonNode results) {

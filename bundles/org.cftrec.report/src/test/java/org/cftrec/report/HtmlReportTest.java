@@ -25,7 +25,8 @@ public class HtmlReportTest {
                 + " \"variants\": {"
                 + "  \"sft\": {\"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.3, \"NDCG@10\": 0.15, \"cases\": 200},"
                 + "                                      \"removed\": {\"HR@10\": 0.2, \"NDCG@10\": 0.11, \"cases\": 200}}}},"
-                + "  \"cft\": {\"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.31, \"NDCG@10\": 0.17, \"cases\": 200},"
+                + "  \"cft\": {\"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.31, \"NDCG@10\": 0.17, \"cases\": 200,"
+                + "     \"popularity\": {\"recommendedTop10\": [0.1, 0.1, 0.2, 0.2, 0.4], \"testHistories\": [0.2, 0.2, 0.2, 0.2, 0.2]}},"
                 + "                                      \"removed\": {\"HR@10\": 0.02, \"NDCG@10\": 0.01, \"cases\": 200}}}}}}");
         Files.writeString(run.resolve("metrics.jsonl"),
                 "{\"variant\":\"sft\",\"type\":\"step\",\"step\":1,\"loss\":4.0}\n"
@@ -33,9 +34,9 @@ public class HtmlReportTest {
                         + "{\"variant\":\"sft\",\"type\":\"validation\",\"step\":2,\"factualLoss\":3.2}\n");
         Path report = new HtmlReport().write(run);
         String html = Files.readString(report);
-        assertEquals(4, html.split("data:image/png;base64,", -1).length - 1);
+        assertEquals(5, html.split("data:image/png;base64,", -1).length - 1);
         assertTrue(html.contains("<td>cft</td><td>d3</td><td>removed</td><td>NDCG@10</td><td>0.010000</td>"));
-        for (String chart : new String[] {"training-loss", "ndcg-d3", "hr-d3", "history-d3"}) {
+        for (String chart : new String[] {"training-loss", "ndcg-d3", "hr-d3", "history-d3", "popularity-d3"}) {
             BufferedImage image = ImageIO.read(run.resolve("report").resolve(chart + ".png").toFile());
             assertEquals(720, image.getWidth());
             assertEquals(400, image.getHeight());

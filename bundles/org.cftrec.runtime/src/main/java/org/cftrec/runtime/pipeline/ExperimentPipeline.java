@@ -158,6 +158,8 @@ public final class ExperimentPipeline {
         List<Example> test = spec.maxCases() > 0 && dataset.test().size() > spec.maxCases()
                 ? dataset.test().subList(0, spec.maxCases()) : dataset.test();
         Map<String, String> targetTexts = prompts.targetTexts();
+        PopularityProfile popularity = new PopularityProfile(dataset);
+        List<String> historyItems = test.stream().flatMap(e -> e.history().stream()).toList();
         Map<String, Object> byProtocol = new LinkedHashMap<>();
         for (ResolvedPlugin<Evaluator> protocol : plan.evaluators()) {
             Map<String, Object> byMode = new LinkedHashMap<>();
@@ -175,6 +177,10 @@ public final class ExperimentPipeline {
                         rankings.stream().map(CaseRanking::targetRank).toList(), spec.ks()));
                 entry.put("cases", cases.size());
                 entry.put("casesPerSecond", cases.size() / Math.max(seconds, 1e-9));
+                List<String> recommended = rankings.stream()
+                        .flatMap(r -> r.topItemIds().stream().limit(10)).toList();
+                entry.put("popularity", Map.of("recommendedTop10", popularity.profile(recommended),
+                        "testHistories", popularity.profile(historyItems)));
                 byMode.put(mode.name().toLowerCase(java.util.Locale.ROOT), entry);
                 writePredictions(variantDir.resolve("predictions-" + protocol.name() + "-"
                         + mode.name().toLowerCase(java.util.Locale.ROOT) + ".jsonl"), cases, rankings, targetTexts);
