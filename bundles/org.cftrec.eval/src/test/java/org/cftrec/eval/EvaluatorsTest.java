@@ -121,6 +121,36 @@ public class EvaluatorsTest {
     }
 
     @Test
+    public void l2GroundingRanksPlantedEmbeddingsByDistance() {
+        float[][] items = {{0, 0}, {3, 4}, {1, 1}, {-1, 0}};
+        assertEquals(List.of("c", "a", "d", "b"), BigRecEvaluator.byDistance(new float[] {1, 0.9f}, items,
+                List.of("a", "b", "c", "d")));
+        // ties keep catalogue order
+        assertEquals(List.of("a", "b"), BigRecEvaluator.byDistance(new float[] {0, 0}, new float[][] {{1, 0}, {0, 1}},
+                List.of("a", "b")));
+    }
+
+    @Test
+    public void bigrecRanksTheWholeCatalogueForEveryCase() {
+        List<CaseRanking> rankings = new BigRecEvaluator().rank(job(3), new BigRecEvaluator.Params(3, null, 8, true, 2));
+        for (int i = 0; i < rankings.size(); i++) {
+            CaseRanking r = rankings.get(i);
+            assertTrue("rank " + r.targetRank(), r.targetRank() >= 1 && r.targetRank() <= TITLES.size());
+            assertEquals(TITLES.size(), r.topItemIds().size());
+            assertEquals(TITLES.size(), new HashSet<>(r.topItemIds()).size());
+            assertTrue(r.generated().size() >= 1 && r.generated().size() <= 3);
+        }
+        // The embedding of a text run alone does not depend on what it is batched with.
+        long[] one = model.tokenizer().encode(targetTexts.get("i0"));
+        long[] other = model.tokenizer().encode(targetTexts.get("i8"));
+        float[] alone = BigRecEvaluator.embed(model, List.of(one))[0];
+        float[] batched = BigRecEvaluator.embed(model, List.of(other, one))[1];
+        for (int d = 0; d < alone.length; d++) {
+            assertEquals(alone[d], batched[d], 1e-5);
+        }
+    }
+
+    @Test
     public void metricsMatchHandComputedRanks() {
         Map<String, Double> m = RankingMetrics.compute(List.of(1, 3, 0, 2), List.of(1, 3));
         assertEquals(0.25, m.get("HR@1"), 1e-12);

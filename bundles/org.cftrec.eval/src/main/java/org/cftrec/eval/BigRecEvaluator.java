@@ -1,0 +1,160 @@
+package org.cftrec.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import org.cftrec.api.PluginKind;
+import org.cftrec.api.eval.CaseRanking;
+import org.cftrec.api.eval.EvaluationCase;
+import org.cftrec.api.eval.EvaluationJob;
+import org.cftrec.api.eval.Evaluator;
+import org.cftrec.api.model.Backbone;
+import org.osgi.service.component.annotations.Component;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plugin {@code bigrec}: BIGRec grounding. Free beam search (default 5 beams, length penalty 1) generates
+ * texts; each generated text and every catalogue text is embedded as the last-layer hidden state at its last
+ * token (the text run alone); all items are ranked by L2 distance to the best beam's embedding, or, with
+ * {@code mergeBeams}, by merging all beams' rankings round-robin without duplicates.
+ */
+@Component(service = Evaluator.class, property = PluginKind.NAME_PROPERTY + "=bigrec")
+public class BigRecEvaluator implements Evaluator<BigRecEvaluator.Params> {
+
+    /**
+     * @param beams         beams (default 5)
+     * @param lengthPenalty default 1.0
+     * @param maxTokens     longest generated text (default 48)
+     * @param mergeBeams    merge the rankings of all beams round-robin (default false: the best beam only)
+     * @param batchCases    cases decoded together (default 8)
+     */
+    public record Params(Integer beams, Double lengthPenalty, Integer maxTokens, Boolean mergeBeams, Integer batchCases) {
+        public Params {
+            beams = beams == null ? 5 : beams;
+            lengthPenalty = lengthPenalty == null ? 1.0 : lengthPenalty;
+            maxTokens = maxTokens == null ? 48 : maxTokens;
+            mergeBeams = mergeBeams != null && mergeBeams;
+            batchCases = batchCases == null ? 8 : batchCases;
+            if (beams < 1 || maxTokens < 1 || batchCases < 1) {
+                throw new IllegalArgumentException("beams, maxTokens and batchCases must be >= 1");
+            }
+        }
+    }
+
+    @Override
+    public Class<Params> parameterType() {
+        return Params.class;
+    }
+
+    @Override
+    public String description() {
+        return "BIGRec: free beam search, then L2 grounding of the generation in last-token hidden states";
+    }
+
+    @Override
+    public List<CaseRanking> rank(EvaluationJob job, Params params) {
+        Backbone model = job.backbone();
+        List<String> ids = new ArrayList<>(job.targetTexts().keySet());
+        List<long[]> itemTokens = ids.stream().map(id -> model.tokenizer().encode(job.targetTexts().get(id))).toList();
+        float[][] items = embed(model, itemTokens);
+        FreeBeamSearch search = new FreeBeamSearch(model, params.beams(), params.lengthPenalty(), params.maxTokens());
+        List<CaseRanking> rankings = new ArrayList<>();
+        List<EvaluationCase> cases = job.cases();
+        for (int from = 0; from < cases.size(); from += params.batchCases()) {
+            List<EvaluationCase> chunk = cases.subList(from, Math.min(from + params.batchCases(), cases.size()));
+            List<List<FreeBeamSearch.Hypothesis>> generated = search.search(chunk.stream().map(EvaluationCase::prompt).toList());
+            for (int i = 0; i < chunk.size(); i++) {
+                rankings.add(ranking(job, chunk.get(i), generated.get(i), items, ids, params));
+            }
+        }
+        return rankings;
+    }
+
+    private static CaseRanking ranking(EvaluationJob job, EvaluationCase c, List<FreeBeamSearch.Hypothesis> beams,
+                                       float[][] items, List<String> ids, Params params) {
+        Backbone model = job.backbone();
+        List<FreeBeamSearch.Hypothesis> used = params.mergeBeams() ? beams : beams.subList(0, Math.min(1, beams.size()));
+        List<long[]> texts = used.stream().map(h -> h.tokens().length == 0
+                ? new long[] {model.tokenizer().eosTokenId()} : h.tokens()).toList();
+        float[][] generated = embed(model, texts);
+        List<List<String>> perBeam = new ArrayList<>();
+        for (float[] g : generated) {
+            perBeam.add(byDistance(g, items, ids));
+        }
+        Set<String> merged = new LinkedHashSet<>();
+        for (int position = 0; merged.size() < ids.size(); position++) {
+            for (List<String> ranking : perBeam) {
+                merged.add(ranking.get(position));
+            }
+        }
+        List<String> order = new ArrayList<>(merged);
+        String targetText = job.targetTexts().get(c.example().target());
+        int rank = 0;
+        for (int i = 0; i < order.size(); i++) {
+            if (job.targetTexts().get(order.get(i)).equals(targetText)) {
+                rank = i + 1;
+                break;
+            }
+        }
+        List<String> texts2 = beams.stream().map(h -> model.tokenizer().decode(h.tokens())).toList();
+        return new CaseRanking(rank, order.subList(0, Math.min(job.maxRank(), order.size())), texts2);
+    }
+
+    /** Item ids sorted by L2 distance to {@code query} (ties by catalogue order). */
+    static List<String> byDistance(float[] query, float[][] items, List<String> ids) {
+        double[] distance = new double[items.length];
+        for (int i = 0; i < items.length; i++) {
+            double sum = 0;
+            for (int d = 0; d < query.length; d++) {
+                double diff = query[d] - items[i][d];
+                sum += diff * diff;
+            }
+            distance[i] = sum;
+        }
+        Integer[] order = new Integer[items.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> distance[i]).thenComparingInt(i -> i));
+        return Arrays.stream(order).map(ids::get).toList();
+    }
+
+    /** Last-layer hidden state at the last token of each sequence, run alone (batched, left padded). */
+    static float[][] embed(Backbone model, List<long[]> sequences) {
+        float[][] out = new float[sequences.size()][];
+        int batch = 64;
+        for (int from = 0; from < sequences.size(); from += batch) {
+            List<long[]> chunk = sequences.subList(from, Math.min(from + batch, sequences.size()));
+            int width = chunk.stream().mapToInt(s -> s.length).max().orElse(1);
+            long[][] tokens = new long[chunk.size()][width];
+            long[][] positions = new long[chunk.size()][width];
+            long[][] mask = new long[chunk.size()][width];
+            for (int r = 0; r < chunk.size(); r++) {
+                long[] s = chunk.get(r);
+                int offset = width - s.length;
+                for (int c = 0; c < width; c++) {
+                    boolean real = c >= offset;
+                    tokens[r][c] = real ? s[c - offset] : model.tokenizer().padTokenId();
+                    positions[r][c] = real ? c - offset : 0;
+                    mask[r][c] = real ? 1 : 0;
+                }
+            }
+            try (NDScope ignored = new NDScope(); NDManager m = model.manager().newSubManager()) {
+                NDArray hidden = model.hiddenStates(m.create(tokens), m.create(positions), m.create(mask), false);
+                int h = (int) hidden.getShape().get(2);
+                float[] last = hidden.get(":, -1, :").toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                for (int r = 0; r < chunk.size(); r++) {
+                    out[from + r] = Arrays.copyOfRange(last, r * h, (r + 1) * h);
+                }
+            }
+        }
+        return out;
+    }
+}
