@@ -2,6 +2,8 @@ package org.cftrec.djl;
 
 import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,6 +57,18 @@ public final class Djl {
         if ("PyTorch".equals(engine().getEngineName())) {
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         }
+    }
+
+    /**
+     * A scalar array of {@code like}'s type for arithmetic on arrays that take part in autograd. DJL's
+     * {@code mul(Number)}, {@code div(Number)} and friends wrap the number in a temporary array backed by a Java
+     * direct buffer and close it right after the operation; PyTorch's graph keeps that memory for the backward
+     * pass, and a garbage collection before {@code backward} frees it under the graph (NaN or wrong gradients).
+     * The array made here lives in the caller's NDScope or manager until after the backward pass.
+     */
+    public static NDArray scalar(NDArray like, double value) {
+        NDArray scalar = like.getManager().create((float) value);
+        return like.getDataType() == DataType.FLOAT32 ? scalar : scalar.toType(like.getDataType(), false);
     }
 
     /** One line for logs and provenance: engine name and version, DJL version, default device. */

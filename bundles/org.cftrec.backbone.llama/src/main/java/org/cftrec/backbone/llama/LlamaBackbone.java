@@ -15,6 +15,7 @@ import org.cftrec.api.model.Backbone;
 import org.cftrec.api.model.DecodingState;
 import org.cftrec.api.model.ModelShape;
 import org.cftrec.api.model.TextTokenizer;
+import org.cftrec.djl.Djl;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -169,7 +170,8 @@ public final class LlamaBackbone implements Backbone {
             }
             cache[l] = new NDArray[] {k, v};
         }
-        NDArray scores = q.matMul(repeatKv(k).transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(hd))).add(bias);
+        NDArray raw = q.matMul(repeatKv(k).transpose(0, 1, 3, 2));
+        NDArray scores = raw.mul(Djl.scalar(raw, 1.0 / Math.sqrt(hd))).add(bias);
         NDArray attended = scores.softmax(3).matMul(repeatKv(v)).transpose(0, 2, 1, 3)
                 .reshape(batch, length, (long) config.heads() * hd);
         x = x.add(attended.matMul(weights.get(p + "self_attn.o_proj.weight").transpose()));
@@ -182,7 +184,8 @@ public final class LlamaBackbone implements Backbone {
 
     NDArray rmsNorm(NDArray x, NDArray weight) {
         int last = x.getShape().dimension() - 1;
-        NDArray rms = x.square().mean(new int[] {last}, true).add((float) (double) config.rmsNormEps()).sqrt();
+        NDArray meanSquare = x.square().mean(new int[] {last}, true);
+        NDArray rms = meanSquare.add(Djl.scalar(meanSquare, config.rmsNormEps())).sqrt();
         return x.div(rms).mul(weight);
     }
 

@@ -3,6 +3,7 @@ package org.cftrec.runtime.objective;
 import ai.djl.ndarray.NDArray;
 import org.cftrec.api.spec.WeightScope;
 import org.cftrec.api.train.LossTerms;
+import org.cftrec.djl.Djl;
 
 /**
  * The CFT objective on logits gathered at the target positions of a micro-batch:
@@ -37,8 +38,7 @@ public final class CftLoss {
         }
         NDArray effect = factualLogits.sub(counterfactualLogits);
         NDArray counterfactual = weightedMean(crossEntropy(effect, labels), weights);
-        // A double scalar would promote the loss to float64.
-        NDArray total = alpha == 0 ? factual : factual.add(counterfactual.mul((float) alpha));
+        NDArray total = alpha == 0 ? factual : factual.add(counterfactual.mul(Djl.scalar(counterfactual, alpha)));
         return new LossTerms(total, factual, counterfactual);
     }
 

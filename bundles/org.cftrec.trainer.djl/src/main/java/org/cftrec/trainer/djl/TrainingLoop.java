@@ -126,7 +126,7 @@ final class TrainingLoop {
                                 + "); training stopped, the last good checkpoint is "
                                 + job.checkpointDirectory().resolve(LAST));
                     }
-                    collector.backward(terms.total().div((float) microBatches));
+                    collector.backward(terms.total().div(Djl.scalar(terms.total(), microBatches)));
                     loss += total / microBatches;
                     factual += terms.factual().getFloat() / microBatches;
                     counterfactual += terms.counterfactual().getFloat() / microBatches;
