@@ -71,6 +71,18 @@ public final class Djl {
         return like.getDataType() == DataType.FLOAT32 ? scalar : scalar.toType(like.getDataType(), false);
     }
 
+    /**
+     * Rows {@code indices} ([N] int64) of a 2-D array, as [N, columns]. Implemented as a gather, whose CPU
+     * backward (scatter-add) is deterministic, unlike advanced indexing ({@code get(NDArray)}), whose backward
+     * accumulates with atomic adds across threads and so varies in the last bits from run to run.
+     */
+    public static NDArray selectRows(NDArray matrix, NDArray indices) {
+        long n = indices.getShape().get(0);
+        long columns = matrix.getShape().get(1);
+        NDArray index = indices.reshape(n, 1).broadcast(new ai.djl.ndarray.types.Shape(n, columns));
+        return matrix.gather(index, 0);
+    }
+
     /** One line for logs and provenance: engine name and version, DJL version, default device. */
     public static String describe() {
         Engine engine = engine();

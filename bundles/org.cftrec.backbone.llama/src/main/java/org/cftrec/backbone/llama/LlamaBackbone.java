@@ -121,7 +121,7 @@ public final class LlamaBackbone implements Backbone {
     NDArray embed(NDArray tokenIds) {
         Shape shape = tokenIds.getShape();
         NDArray table = weights.get("model.embed_tokens.weight");
-        return table.get(tokenIds.flatten()).reshape(shape.get(0), shape.get(1), config.hiddenSize());
+        return Djl.selectRows(table, tokenIds.flatten()).reshape(shape.get(0), shape.get(1), config.hiddenSize());
     }
 
     /** cos and sin of the rotary angles, [B, 1, T, headSize] each (half-split layout: angles repeated twice). */

@@ -7,6 +7,7 @@ import org.cftrec.api.spec.BranchLayout;
 import org.cftrec.api.spec.WeightScope;
 import org.cftrec.api.train.LossTerms;
 import org.cftrec.api.train.TrainingData;
+import org.cftrec.djl.Djl;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class CftTrainingData implements TrainingData {
         NDArray hidden = backbone.hiddenStates(batch.tokens(), batch.positions(), batch.mask(), training);
         long width = batch.tokens().getShape().get(1);
         long rows = batch.tokens().getShape().get(0);
-        NDArray atTargets = hidden.reshape(rows * width, hidden.getShape().get(2)).get(batch.targetRows());
+        NDArray atTargets = Djl.selectRows(hidden.reshape(rows * width, hidden.getShape().get(2)), batch.targetRows());
         return backbone.vocabularyLogits(atTargets);
     }
 
