@@ -182,34 +182,13 @@ public final class ExperimentPipeline {
                 entry.put("popularity", Map.of("recommendedTop10", popularity.profile(recommended),
                         "testHistories", popularity.profile(historyItems)));
                 byMode.put(mode.name().toLowerCase(java.util.Locale.ROOT), entry);
-                writePredictions(variantDir.resolve("predictions-" + protocol.name() + "-"
+                PredictionsFile.write(variantDir.resolve("predictions-" + protocol.name() + "-"
                         + mode.name().toLowerCase(java.util.Locale.ROOT) + ".jsonl"), cases, rankings, targetTexts);
                 dir.log(variant + ": " + protocol.name() + "/" + mode + " " + entry);
             }
             byProtocol.put(protocol.name(), byMode);
         }
         return byProtocol;
-    }
-
-    private static void writePredictions(Path file, List<EvaluationCase> cases, List<CaseRanking> rankings,
-                                         Map<String, String> targetTexts) throws IOException {
-        var writer = SpecJson.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
-        AtomicFiles.write(file, (OutputStream out) -> {
-            for (int i = 0; i < cases.size(); i++) {
-                EvaluationCase c = cases.get(i);
-                CaseRanking r = rankings.get(i);
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("user", c.example().user());
-                row.put("input", c.prompt());
-                row.put("output", targetTexts.get(c.example().target()));
-                row.put("target_item", c.example().target());
-                row.put("predict", r.generated());
-                row.put("ranked_items", r.topItemIds());
-                row.put("target_rank", r.targetRank());
-                out.write(writer.writeValueAsString(row).getBytes(StandardCharsets.UTF_8));
-                out.write('\n');
-            }
-        });
     }
 
     /** The trained model in the Hugging Face layout, written to a temporary folder and renamed into place. */

@@ -1,0 +1,110 @@
+package org.cftrec.bench;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.cftrec.api.PluginContext;
+import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.Example;
+import org.cftrec.api.data.Item;
+import org.cftrec.api.data.RecDataset;
+import org.cftrec.api.eval.EvaluationCase;
+import org.cftrec.api.eval.EvaluationJob;
+import org.cftrec.api.eval.Evaluator;
+import org.cftrec.api.model.Backbone;
+import org.cftrec.api.model.BackboneProvider;
+import org.cftrec.api.model.BackboneRequest;
+import org.cftrec.api.prompt.PromptInput;
+import org.cftrec.api.prompt.PromptTemplate;
+import org.cftrec.api.prompt.RenderedPrompt;
+import org.cftrec.djl.Djl;
+import org.osgi.framework.BundleContext;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Users/s of the evaluation protocols on the tiny llama preset (hidden 256, 4 layers) and a synthetic
+ * catalogue of about 4,000 titled items, with the alpaca prompts of the synthetic test users. The model is
+ * untrained: decoding cost does not depend on the weights, only the beams' paths do.
+ */
+@Service
+@Command(scope = "bench", name = "eval", description = "Evaluation protocols' users/s on a ~4,000-item catalogue (d3 10 beams, bigrec 5 beams, exact)")
+public class EvalBenchCommand implements Action {
+    @Reference
+    private BundleContext context;
+
+    @Option(name = "--users", description = "test users for d3 and bigrec (default 80)")
+    private int users = 80;
+
+    @Option(name = "--exact-users", description = "test users for exact (default 4)")
+    private int exactUsers = 4;
+
+    @Option(name = "--d3-batch", description = "cases decoded together by d3 (default 8)")
+    private int d3Batch = 8;
+
+    @Option(name = "--protocols", description = "comma-separated subset of d3, bigrec, exact (default all)")
+    private String protocols = "d3,bigrec,exact";
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Object execute() throws Exception {
+        Djl.disableGradientTracking();
+        Path work = Files.createTempDirectory("cftrec-bench");
+        PluginContext plugins = new PluginContext(1, work, work);
+        DatasetProvider synthetic = BenchSupport.plugin(context, DatasetProvider.class, "synthetic");
+        RecDataset dataset = synthetic.load(BenchSupport.params(synthetic,
+                "{\"items\": 4002, \"partsPerSeries\": 6, \"genres\": 10, \"users\": " + Math.max(users, exactUsers)
+                        + ", \"minLength\": 6, \"maxLength\": 11}"), plugins);
+        PromptTemplate alpaca = BenchSupport.plugin(context, PromptTemplate.class, "alpaca");
+        Object promptParams = BenchSupport.params(alpaca, "{}");
+        Map<String, Item> items = dataset.itemsById();
+        Map<String, String> targetTexts = new LinkedHashMap<>();
+        List<String> corpus = new ArrayList<>();
+        for (Item item : dataset.catalogue()) {
+            String text = ((RenderedPrompt) alpaca.render(new PromptInput(dataset.domain(), List.of(), item.title()),
+                    promptParams)).target();
+            targetTexts.put(item.id(), text);
+            corpus.add(text);
+        }
+        List<EvaluationCase> cases = new ArrayList<>();
+        for (Example e : dataset.test()) {
+            List<String> history = e.history().stream().map(id -> items.get(id).title()).toList();
+            RenderedPrompt p = (RenderedPrompt) alpaca.render(new PromptInput(dataset.domain(), history,
+                    items.get(e.target()).title()), promptParams);
+            cases.add(new EvaluationCase(e, p.factual()));
+            corpus.add(p.factual());
+        }
+        BackboneProvider llama = BenchSupport.plugin(context, BackboneProvider.class, "llama");
+        try (Backbone model = llama.open(BenchSupport.params(llama, "{\"preset\": \"tiny\"}"),
+                new BackboneRequest("cpu", corpus, plugins))) {
+            System.out.println("engine: " + Djl.describe());
+            System.out.println("model: " + model.shape() + "; catalogue " + dataset.catalogue().size() + " items");
+            if (protocols.contains("d3")) measure("d3", "{\"beams\": 10, \"batchCases\": " + d3Batch + "}", cases.subList(0, users), model, dataset, targetTexts);
+            if (protocols.contains("bigrec")) measure("bigrec", "{\"beams\": 5}", cases.subList(0, users), model, dataset, targetTexts);
+            if (protocols.contains("exact")) measure("exact", "{}", cases.subList(0, exactUsers), model, dataset, targetTexts);
+        }
+        return null;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void measure(String name, String params, List<EvaluationCase> cases, Backbone model, RecDataset dataset,
+                         Map<String, String> targetTexts) throws Exception {
+        Evaluator evaluator = BenchSupport.plugin(context, Evaluator.class, name);
+        EvaluationJob job = new EvaluationJob(model, dataset, cases, targetTexts, 20);
+        long start = System.nanoTime();
+        try (ai.djl.ndarray.NDScope ignored = new ai.djl.ndarray.NDScope()) {
+            evaluator.rank(job, BenchSupport.params(evaluator, params));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.println("{\"protocol\": \"" + name + "\", \"params\": " + params + ", \"users\": " + cases.size()
+                + ", \"seconds\": " + BenchSupport.fmt(seconds) + ", \"users_per_s\": "
+                + BenchSupport.fmt(cases.size() / seconds) + "}");
+    }
+}

@@ -1,0 +1,62 @@
+package org.cftrec.runtime.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.cftrec.api.AtomicFiles;
+import org.cftrec.api.eval.CaseRanking;
+import org.cftrec.api.eval.EvaluationCase;
+import org.cftrec.runtime.spec.SpecJson;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-case predictions as JSON lines in the BIGRec layout (input, output, predict = generated texts) plus the
+ * user, the target item, the ranked item ids and the target's rank.
+ */
+final class PredictionsFile {
+    private PredictionsFile() {
+    }
+
+    static void write(Path file, List<EvaluationCase> cases, List<CaseRanking> rankings,
+                      Map<String, String> targetTexts) throws IOException {
+        ObjectWriter writer = SpecJson.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+        AtomicFiles.write(file, out -> {
+            for (int i = 0; i < cases.size(); i++) {
+                EvaluationCase c = cases.get(i);
+                CaseRanking r = rankings.get(i);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("user", c.example().user());
+                row.put("input", c.prompt());
+                row.put("output", targetTexts.get(c.example().target()));
+                row.put("target_item", c.example().target());
+                row.put("predict", r.generated());
+                row.put("ranked_items", r.topItemIds());
+                row.put("target_rank", r.targetRank());
+                out.write(writer.writeValueAsString(row).getBytes(StandardCharsets.UTF_8));
+                out.write('\n');
+            }
+        });
+    }
+
+    /** The rankings of a predictions file, in file order. */
+    static List<CaseRanking> read(Path file) throws IOException {
+        List<CaseRanking> rankings = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            JsonNode row = SpecJson.MAPPER.readTree(line);
+            List<String> items = new ArrayList<>();
+            row.path("ranked_items").forEach(n -> items.add(n.asText()));
+            List<String> generated = new ArrayList<>();
+            row.path("predict").forEach(n -> generated.add(n.asText()));
+            rankings.add(new CaseRanking(row.path("target_rank").asInt(), items, generated));
+        }
+        return rankings;
+    }
+}
