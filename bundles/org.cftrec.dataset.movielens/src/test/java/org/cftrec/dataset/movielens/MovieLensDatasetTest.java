@@ -72,6 +72,19 @@ public class MovieLensDatasetTest {
     }
 
     @Test
+    public void readsTheMl1mLayout() throws Exception {
+        Path dir = folder.newFolder("ml1m").toPath();
+        Files.write(dir.resolve("movies.dat"), "1::Toy Story (1995)::Animation\n2::Amélie (2001)::Comedy\n3::Heat (1995)::Action\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        Files.writeString(dir.resolve("ratings.dat"), "1::3::5::30\n1::1::4::10\n1::2::3::20\n");
+        RecDataset d = new MovieLensDataset().load(new MovieLensDataset.Params(dir.toString(), null, null, null),
+                new PluginContext(1, dir, dir));
+        assertEquals("ml-1m", d.name());
+        assertEquals(List.of(new Example("1", List.of("1", "2"), "3")), d.test());
+        assertEquals("Amélie (2001)", d.itemsById().get("2").title());
+    }
+
+    @Test
     public void missingFilesAreNamed() throws Exception {
         Path empty = folder.newFolder("empty").toPath();
         assertTrue(assertThrows(IOException.class, () -> load(empty, null)).getMessage()
