@@ -25,7 +25,6 @@ final class KarafOptions {
                 configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
                 logLevel(LogLevel.WARN),
                 editConfigurationFilePut("etc/system.properties", "DJL_CACHE_DIR", djlCache),
-                editConfigurationFilePut("etc/system.properties", "CFTREC_ITEST", "true"),
         };
         Option[] all = new Option[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);

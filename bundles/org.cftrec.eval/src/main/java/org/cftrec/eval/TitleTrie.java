@@ -38,18 +38,4 @@ final class TitleTrie {
             end.text = e.getValue();
         }
     }
-
-    /** Every end node, depth first (for tests and statistics). */
-    List<Node> ends() {
-        List<Node> ends = new ArrayList<>();
-        collect(root, ends);
-        return ends;
-    }
-
-    private static void collect(Node node, List<Node> into) {
-        if (node.isEnd()) {
-            into.add(node);
-        }
-        node.children.values().forEach(child -> collect(child, into));
-    }
 }

@@ -28,7 +28,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -250,11 +249,5 @@ public class EvaluatorsTest {
             list.add(new EvaluationCase(new Example("u" + i, List.of(), "i" + (i * 3)), PROMPTS.get(i)));
         }
         return new EvaluationJob(model, dataset, list, targetTexts, 20);
-    }
-
-    static Set<String> texts(List<String> ids) {
-        Set<String> out = new HashSet<>();
-        ids.forEach(id -> out.add(targetTexts.get(id)));
-        return out;
     }
 }

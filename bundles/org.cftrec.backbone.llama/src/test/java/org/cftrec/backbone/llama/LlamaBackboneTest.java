@@ -12,7 +12,6 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.Assert.assertArrayEquals;
@@ -193,9 +192,5 @@ public class LlamaBackboneTest {
             }
         }
         return manager.create(pos);
-    }
-
-    static Map<String, float[]> weights(LlamaBackbone m) {
-        return TinyModels.weights(m);
     }
 }
