@@ -87,13 +87,83 @@ public class HotSwapIT {
         assertTrue("picked up after " + seconds + " s", seconds < 10);
         Files.delete(dropped);
         awaitWeightings(0);
+        context.installBundle(Paths.get(URI.create(jarLocation(weighting))).toUri().toString()).start();
+        awaitWeightings(5);
+    }
+
+    @Test
+    public void updatingAPluginBundleChangesWhatTheNextRunUsesAndProvenanceSaysSo() throws Exception {
+        Bundle weighting = bundle(WEIGHTING);
+        byte[] updated = withVersion(Paths.get(URI.create(jarLocation(weighting))), "0.1.1");
+        weighting.update(new java.io.ByteArrayInputStream(updated));
+        // The refresh is asynchronous: wait for it, so that no run starts while the bundle is being restarted.
+        java.util.concurrent.CountDownLatch refreshed = new java.util.concurrent.CountDownLatch(1);
+        context.getBundle(0).adapt(org.osgi.framework.wiring.FrameworkWiring.class)
+                .refreshBundles(java.util.List.of(weighting), event -> refreshed.countDown());
+        assertTrue("refresh finished", refreshed.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline && experiments.plugins().stream()
+                .noneMatch(p -> p.name().equals("linear") && p.version().equals("0.1.1"))) {
+            Thread.sleep(50);
+        }
+        Bundle now = bundle(WEIGHTING);
+        assertEquals("state of " + now.getSymbolicName() + " " + now.getVersion() + " "
+                + now.getHeaders().get("Service-Component"), Bundle.ACTIVE, now.getState());
+        String json = "{\"name\": \"updated\", \"dataset\": {\"plugin\": \"synthetic\", \"params\": {\"users\": 10,"
+                + " \"items\": 20, \"genres\": 2, \"minLength\": 4, \"maxLength\": 5}},"
+                + " \"backbone\": {\"plugin\": \"llama\", \"params\": {\"layers\": 1, \"hidden\": 16, \"heads\": 2, \"intermediate\": 32}},"
+                + " \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"epochs\": 1, \"microBatch\": 8, \"accumulation\": 1}},"
+                + " \"evaluation\": {\"protocols\": [{\"plugin\": \"d3\", \"params\": {\"beams\": 2}}], \"maxCases\": 2,"
+                + " \"historyModes\": [\"factual\"]}}";
+        RunInfo run = experiments.await(experiments.start(new ObjectMapper().readValue(json, ExperimentSpec.class)).id(),
+                Duration.ofMinutes(3));
+        assertEquals(run.message(), RunStatus.SUCCEEDED, run.status());
+        var provenance = new ObjectMapper().readTree(run.directory().resolve("provenance.json").toFile());
+        boolean recorded = false;
+        for (var plugin : provenance.path("plugins")) {
+            if (plugin.path("name").asText().equals("linear")) {
+                assertEquals(WEIGHTING, plugin.path("bundle").asText());
+                assertEquals("0.1.1", plugin.path("version").asText());
+                recorded = true;
+            }
+        }
+        assertTrue(provenance.toString(), recorded);
+    }
+
+    @Test
+    public void aDataPathOutsideTheAllowedRootsIsRefused() throws Exception {
+        String json = "{\"name\": \"escape\", \"dataset\": {\"plugin\": \"movielens\", \"params\": {\"path\": \"/etc\"}}}";
+        RunInfo run = experiments.await(experiments.start(new ObjectMapper().readValue(json, ExperimentSpec.class)).id(),
+                Duration.ofMinutes(1));
+        assertEquals(RunStatus.FAILED, run.status());
+        assertTrue(run.message(), run.message().contains("data path '/etc' resolves to /etc, outside the allowed data roots"));
+    }
+
+    /** The jar with its Bundle-Version replaced: a new version of the same plugin bundle. */
+    private static byte[] withVersion(Path jar, String version) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest manifest = in.getManifest();
+            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(bytes, manifest)) {
+                for (var entries = in.entries(); entries.hasMoreElements(); ) {
+                    var entry = entries.nextElement();
+                    if (entry.getName().equals("META-INF/MANIFEST.MF")) {
+                        continue;
+                    }
+                    out.putNextEntry(new java.util.jar.JarEntry(entry.getName()));
+                    in.getInputStream(entry).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return bytes.toByteArray();
     }
 
     private String jarLocation(Bundle bundle) {
         // Installed from the distribution's system/ repository: resolve the mvn: location to that file.
-        Path system = Paths.get(System.getProperty("karaf.home"), "system", "org", "cftrec", WEIGHTING,
-                bundle.getVersion().toString());
-        return system.resolve(WEIGHTING + "-" + bundle.getVersion() + ".jar").toUri().toString();
+        Path system = Paths.get(System.getProperty("karaf.home"), "system", "org", "cftrec", WEIGHTING, "0.1.0");
+        return system.resolve(WEIGHTING + "-0.1.0.jar").toUri().toString();
     }
 
     private Bundle bundle(String symbolicName) {

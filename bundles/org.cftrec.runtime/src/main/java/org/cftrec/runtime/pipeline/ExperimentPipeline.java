@@ -60,11 +60,11 @@ public final class ExperimentPipeline {
     private final RunDirectory dir;
     private final PluginContext context;
 
-    public ExperimentPipeline(ExperimentPlan plan, RunState state, Path dataRoot) {
+    public ExperimentPipeline(ExperimentPlan plan, RunState state, Path dataRoot, List<Path> allowedDataRoots) {
         this.plan = plan;
         this.state = state;
         this.dir = state.directory();
-        this.context = new PluginContext(plan.spec().seed(), dataRoot, dir.resolve("work"));
+        this.context = new PluginContext(plan.spec().seed(), dataRoot, dir.resolve("work"), allowedDataRoots);
     }
 
     /** Runs (or resumes) the experiment; returns the content of results.json. */
@@ -118,7 +118,7 @@ public final class ExperimentPipeline {
         BackboneProvider provider = plan.backbone().service();
         try (Backbone backbone = provider.open(plan.backbone().params(),
                 new BackboneRequest(device, corpus, new PluginContext(context.seed(), context.dataRoot(),
-                        variantDir.resolve("work"))))) {
+                        variantDir.resolve("work"), context.allowedRoots())))) {
             dir.log(at + "backbone " + backbone.shape() + " on " + backbone.device());
             ExampleEncoder encoder = new ExampleEncoder(backbone.tokenizer(), variant.weighting().service(),
                     variant.weighting().params());

@@ -57,6 +57,8 @@ public class RunManager implements ExperimentService {
     private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
     /** Overrides the default runs folder when the configuration leaves it empty (set by ./cftrec). */
     static final String RUNS_VARIABLE = "CFTREC_RUNS";
+    /** Extra data roots, comma-separated; relative ones are resolved against the caller's directory. */
+    static final String DATA_ROOTS_VARIABLE = "CFTREC_DATA_ROOTS";
 
     @Reference
     private PluginCatalog catalog;
@@ -70,6 +72,8 @@ public class RunManager implements ExperimentService {
     private ExecutorService worker;
     private Path runsRoot;
     private Path dataRoot;
+    /** Where data paths of specs may point; empty when allowAnyDataPath is set. */
+    private List<Path> allowedDataRoots;
     private BundleContext bundleContext;
 
     @Activate
@@ -86,6 +90,16 @@ public class RunManager implements ExperimentService {
         }
         dataRoot = config.dataRoot().isBlank() ? UserPaths.workingDirectory()
                 : Paths.get(config.dataRoot()).toAbsolutePath();
+        allowedDataRoots = new ArrayList<>();
+        if (!config.allowAnyDataPath()) {
+            allowedDataRoots.add(dataRoot);
+            String fromEnvironment = System.getenv(DATA_ROOTS_VARIABLE);
+            for (String root : (config.dataRoots() + "," + (fromEnvironment == null ? "" : fromEnvironment)).split(",")) {
+                if (!root.isBlank()) {
+                    allowedDataRoots.add(UserPaths.resolve(root.strip()));
+                }
+            }
+        }
         AtomicInteger threads = new AtomicInteger();
         worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cftrec-run-" + threads.incrementAndGet());
@@ -93,7 +107,8 @@ public class RunManager implements ExperimentService {
             return t;
         });
         restoreRuns();
-        LOG.info("CFTRec runtime ready: runs in {}, data root {}", runsRoot, dataRoot);
+        LOG.info("CFTRec runtime ready: runs in {}, data root {}, data paths allowed in {}", runsRoot, dataRoot,
+                allowedDataRoots.isEmpty() ? "any folder" : allowedDataRoots);
     }
 
     @Deactivate
@@ -210,7 +225,7 @@ public class RunManager implements ExperimentService {
         state.running();
         try {
             Djl.disableGradientTracking();
-            new ExperimentPipeline(plan, state, dataRoot).run();
+            new ExperimentPipeline(plan, state, dataRoot, allowedDataRoots).run();
             state.stage("report", 0.99);
             writeReports(state.directory());
             state.finish(RunStatus.SUCCEEDED, "results in " + state.directory().resolve("results.json"));

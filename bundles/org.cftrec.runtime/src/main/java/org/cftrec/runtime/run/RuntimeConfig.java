@@ -12,4 +12,10 @@ public @interface RuntimeConfig {
 
     @AttributeDefinition(description = "Folder that relative data paths in specs are resolved against; empty = the caller's working directory")
     String dataRoot() default "";
+
+    @AttributeDefinition(description = "Further folders (comma-separated) that data paths in specs may point into, besides the data root and $CFTREC_DATA_ROOTS")
+    String dataRoots() default "";
+
+    @AttributeDefinition(description = "Let data paths in specs point anywhere (off: only into the data roots)")
+    boolean allowAnyDataPath() default false;
 }
