@@ -9,7 +9,13 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+
+import javax.security.auth.Subject;
 import java.io.ByteArrayInputStream;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -69,19 +75,33 @@ public class OneShotLauncher {
         }
     }
 
+    /**
+     * The one-shot command runs for the local user who started the process, like Karaf's local console: with the
+     * administrator roles, so that ACL-guarded commands (feature:install, bundle:update, ...) are visible.
+     */
+    private static Subject localAdministrator() {
+        Subject subject = new Subject();
+        subject.getPrincipals().add(new UserPrincipal(System.getProperty("user.name", "local")));
+        for (String role : new String[] {"admin", "manager", "viewer", "systembundles"}) {
+            subject.getPrincipals().add(new RolePrincipal(role));
+        }
+        return subject;
+    }
+
     private int execute(String command) {
         // The process's own streams: Karaf's System.out dispatches to the current session, which would loop.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         try (Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, err)) {
             awaitCommand(session, command.trim().split("\\s+")[0]);
-            Object result = session.execute(command);
+            Object result = Subject.doAs(localAdministrator(), (PrivilegedExceptionAction<Object>) () -> session.execute(command));
             if (result != null) {
                 out.println(result);
             }
             return 0;
         } catch (Throwable e) {
-            err.println("Error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            Throwable cause = e instanceof PrivilegedActionException p ? p.getCause() : e;
+            err.println("Error: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             return 1;
         } finally {
             out.flush();
