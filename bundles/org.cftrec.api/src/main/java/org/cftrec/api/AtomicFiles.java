@@ -39,6 +39,18 @@ public final class AtomicFiles {
         }
     }
 
+    /** Deletes a file or a folder with everything in it; nothing happens if it does not exist. */
+    public static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /** Renames a finished temporary file or folder over {@code target}. */
     public static void moveIntoPlace(Path source, Path target) throws IOException {
         try {

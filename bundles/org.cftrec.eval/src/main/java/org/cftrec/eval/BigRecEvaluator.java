@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -132,22 +131,10 @@ public class BigRecEvaluator implements Evaluator<BigRecEvaluator.Params> {
         int batch = 64;
         for (int from = 0; from < sequences.size(); from += batch) {
             List<long[]> chunk = sequences.subList(from, Math.min(from + batch, sequences.size()));
-            int width = chunk.stream().mapToInt(s -> s.length).max().orElse(1);
-            long[][] tokens = new long[chunk.size()][width];
-            long[][] positions = new long[chunk.size()][width];
-            long[][] mask = new long[chunk.size()][width];
-            for (int r = 0; r < chunk.size(); r++) {
-                long[] s = chunk.get(r);
-                int offset = width - s.length;
-                for (int c = 0; c < width; c++) {
-                    boolean real = c >= offset;
-                    tokens[r][c] = real ? s[c - offset] : model.tokenizer().padTokenId();
-                    positions[r][c] = real ? c - offset : 0;
-                    mask[r][c] = real ? 1 : 0;
-                }
-            }
+            PromptBatch.LeftPadded rows = PromptBatch.LeftPadded.of(chunk, model.tokenizer().padTokenId());
             try (NDScope ignored = new NDScope(); NDManager m = model.manager().newSubManager()) {
-                NDArray hidden = model.hiddenStates(m.create(tokens), m.create(positions), m.create(mask), false);
+                NDArray hidden = model.hiddenStates(m.create(rows.tokens()), m.create(rows.positions()),
+                        m.create(rows.mask()), false);
                 int h = (int) hidden.getShape().get(2);
                 float[] last = hidden.get(":, -1, :").toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
                 for (int r = 0; r < chunk.size(); r++) {

@@ -13,26 +13,32 @@ final class PromptBatch {
     }
 
     static DecodingState prefill(Backbone backbone, NDManager manager, List<String> prompts) {
-        long[][] ids = new long[prompts.size()][];
-        int width = 0;
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = backbone.tokenizer().encode(prompts.get(i));
-            width = Math.max(width, ids[i].length);
-        }
-        long pad = backbone.tokenizer().padTokenId();
-        long[][] tokens = new long[ids.length][width];
-        long[][] positions = new long[ids.length][width];
-        long[][] mask = new long[ids.length][width];
-        for (int r = 0; r < ids.length; r++) {
-            int offset = width - ids[r].length;
-            for (int c = 0; c < width; c++) {
-                boolean real = c >= offset;
-                tokens[r][c] = real ? ids[r][c - offset] : pad;
-                positions[r][c] = real ? c - offset : 0;
-                mask[r][c] = real ? 1 : 0;
+        LeftPadded rows = LeftPadded.of(prompts.stream().map(backbone.tokenizer()::encode).toList(),
+                backbone.tokenizer().padTokenId());
+        return backbone.prefill(manager.create(rows.tokens()), manager.create(rows.positions()),
+                manager.create(rows.mask()));
+    }
+
+    /** Token rows right-aligned to a common width, with positions counting from each row's first real token. */
+    record LeftPadded(long[][] tokens, long[][] positions, long[][] mask) {
+        static LeftPadded of(List<long[]> sequences, long pad) {
+            int width = sequences.stream().mapToInt(s -> s.length).max().orElse(1);
+            int rows = sequences.size();
+            long[][] tokens = new long[rows][width];
+            long[][] positions = new long[rows][width];
+            long[][] mask = new long[rows][width];
+            for (int r = 0; r < rows; r++) {
+                long[] s = sequences.get(r);
+                int offset = width - s.length;
+                for (int c = 0; c < width; c++) {
+                    boolean real = c >= offset;
+                    tokens[r][c] = real ? s[c - offset] : pad;
+                    positions[r][c] = real ? c - offset : 0;
+                    mask[r][c] = real ? 1 : 0;
+                }
             }
+            return new LeftPadded(tokens, positions, mask);
         }
-        return backbone.prefill(manager.create(tokens), manager.create(positions), manager.create(mask));
     }
 
     /** Row-wise log-softmax of the state's last logits, copied to Java arrays [rows][vocab]. */

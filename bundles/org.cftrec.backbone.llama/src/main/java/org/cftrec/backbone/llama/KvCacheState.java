@@ -85,26 +85,25 @@ final class KvCacheState implements DecodingState {
 
     @Override
     public void select(NDArray rows) {
-        try (NDScope ignored = new NDScope()) {
-            NDArray[][] next = new NDArray[cache.length][];
-            for (int l = 0; l < cache.length; l++) {
-                next[l] = new NDArray[] {cache[l][0].get(rows), cache[l][1].get(rows)};
-            }
-            keep(next, keyMask.get(rows), nextPositions.get(rows), lastHidden.get(rows), lastLogits.get(rows));
-        }
+        gatherInto(this, rows);
     }
 
     @Override
     public DecodingState fork(NDArray rows) {
         KvCacheState copy = new KvCacheState(model);
+        gatherInto(copy, rows);
+        return copy;
+    }
+
+    /** Gives {@code target} this state's rows {@code rows} (target may be this state itself). */
+    private void gatherInto(KvCacheState target, NDArray rows) {
         try (NDScope ignored = new NDScope()) {
             NDArray[][] next = new NDArray[cache.length][];
             for (int l = 0; l < cache.length; l++) {
                 next[l] = new NDArray[] {cache[l][0].get(rows), cache[l][1].get(rows)};
             }
-            copy.keep(next, keyMask.get(rows), nextPositions.get(rows), lastHidden.get(rows), lastLogits.get(rows));
+            target.keep(next, keyMask.get(rows), nextPositions.get(rows), lastHidden.get(rows), lastLogits.get(rows));
         }
-        return copy;
     }
 
     /** Moves the new state out of the step's scope into this state's manager and frees the old state. */

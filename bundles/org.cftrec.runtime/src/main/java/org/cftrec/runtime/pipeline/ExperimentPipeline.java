@@ -194,21 +194,10 @@ public final class ExperimentPipeline {
     /** The trained model in the Hugging Face layout, written to a temporary folder and renamed into place. */
     private static void saveModel(Backbone backbone, Path target) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        deleteRecursively(temp);
+        AtomicFiles.deleteRecursively(temp);
         backbone.save(temp);
-        deleteRecursively(target);
+        AtomicFiles.deleteRecursively(target);
         AtomicFiles.moveIntoPlace(temp, target);
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Collections.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /** Ends the run here if a stop was requested or a plugin went away. */

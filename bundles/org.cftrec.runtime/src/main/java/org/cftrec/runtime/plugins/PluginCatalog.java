@@ -1,6 +1,5 @@
 package org.cftrec.runtime.plugins;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.cftrec.api.Plugin;
 import org.cftrec.api.PluginKind;
 import org.cftrec.api.data.DatasetProvider;
@@ -108,13 +107,9 @@ public class PluginCatalog {
             throw new SpecException(path + ".plugin: " + kind.label() + " plugin '" + ref.plugin()
                     + "' went away while the run was being prepared; installed: " + available(kind));
         }
-        Object params = bindParameters(plugin, ref.params(), path + ".params");
+        Object params = SpecJson.bind(ref.params(), plugin.parameterType(), path + ".params");
         return new ResolvedPlugin<>(kind, ref.plugin(), type.cast(service), params, info(kind, chosen, plugin),
                 chosen);
-    }
-
-    private static Object bindParameters(Plugin<?> plugin, JsonNode params, String path) {
-        return SpecJson.bind(params, plugin.parameterType(), path);
     }
 
     private String available(PluginKind kind) {

@@ -10,10 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A checkpoint is a folder: weights.safetensors, optimizer.safetensors and state.json. It is written
@@ -46,14 +44,14 @@ final class Checkpoints {
             Files.write(temp.resolve(OPTIMIZER), optimizer.state().encode(NDList.Encoding.SAFETENSORS));
             Files.write(temp.resolve(STATE), JSON.writeValueAsBytes(state));
             Path old = parent.resolve("." + target.getFileName() + ".old");
-            deleteRecursively(old);
+            AtomicFiles.deleteRecursively(old);
             if (Files.exists(target)) {
                 Files.move(target, old);
             }
             AtomicFiles.moveIntoPlace(temp, target);
-            deleteRecursively(old);
+            AtomicFiles.deleteRecursively(old);
         } finally {
-            deleteRecursively(temp);
+            AtomicFiles.deleteRecursively(temp);
         }
     }
 
@@ -88,16 +86,5 @@ final class Checkpoints {
                     + ", the model has " + target.getShape());
         }
         target.set(source.toDevice(target.getDevice(), false).toType(target.getDataType(), false).toByteBuffer());
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
