@@ -46,8 +46,8 @@ public class EvalBenchCommand implements Action {
     @Option(name = "--exact-users", description = "test users for exact (default 4)")
     private int exactUsers = 4;
 
-    @Option(name = "--d3-batch", description = "cases decoded together by d3 (default 8)")
-    private int d3Batch = 8;
+    @Option(name = "--d3-batch", description = "cases decoded together by d3 and bigrec (default 32)")
+    private int d3Batch = 32;
 
     @Option(name = "--protocols", description = "comma-separated subset of d3, bigrec, exact (default all)")
     private String protocols = "d3,bigrec,exact";
@@ -87,7 +87,7 @@ public class EvalBenchCommand implements Action {
             System.out.println("engine: " + Djl.describe());
             System.out.println("model: " + model.shape() + "; catalogue " + dataset.catalogue().size() + " items");
             if (protocols.contains("d3")) measure("d3", "{\"beams\": 10, \"batchCases\": " + d3Batch + "}", cases.subList(0, users), model, dataset, targetTexts);
-            if (protocols.contains("bigrec")) measure("bigrec", "{\"beams\": 5}", cases.subList(0, users), model, dataset, targetTexts);
+            if (protocols.contains("bigrec")) measure("bigrec", "{\"beams\": 5, \"batchCases\": " + d3Batch + "}", cases.subList(0, users), model, dataset, targetTexts);
             if (protocols.contains("exact")) measure("exact", "{}", cases.subList(0, exactUsers), model, dataset, targetTexts);
         }
         return null;

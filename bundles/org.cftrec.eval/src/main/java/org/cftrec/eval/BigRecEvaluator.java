@@ -32,7 +32,7 @@ public class BigRecEvaluator implements Evaluator<BigRecEvaluator.Params> {
      * @param lengthPenalty default 1.0
      * @param maxTokens     longest generated text (default 48)
      * @param mergeBeams    merge the rankings of all beams round-robin (default false: the best beam only)
-     * @param batchCases    cases decoded together (default 8)
+     * @param batchCases    cases decoded together (default 32; beams share their prompt's cache)
      */
     public record Params(Integer beams, Double lengthPenalty, Integer maxTokens, Boolean mergeBeams, Integer batchCases) {
         public Params {
@@ -40,7 +40,7 @@ public class BigRecEvaluator implements Evaluator<BigRecEvaluator.Params> {
             lengthPenalty = lengthPenalty == null ? 1.0 : lengthPenalty;
             maxTokens = maxTokens == null ? 48 : maxTokens;
             mergeBeams = mergeBeams != null && mergeBeams;
-            batchCases = batchCases == null ? 8 : batchCases;
+            batchCases = batchCases == null ? 32 : batchCases;
             if (beams < 1 || maxTokens < 1 || batchCases < 1) {
                 throw new IllegalArgumentException("beams, maxTokens and batchCases must be >= 1");
             }

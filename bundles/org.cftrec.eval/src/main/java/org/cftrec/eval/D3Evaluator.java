@@ -21,14 +21,14 @@ public class D3Evaluator implements Evaluator<D3Evaluator.Params> {
     /**
      * @param beams         beams per case (default 10)
      * @param lengthPenalty 0 (default, D3) or e.g. 1 (BIGRec style)
-     * @param batchCases    cases decoded together (default 8)
+     * @param batchCases    cases decoded together (default 32; beams share their prompt's cache)
      * @param maxTokens     longest target in tokens (default 64)
      */
     public record Params(Integer beams, Double lengthPenalty, Integer batchCases, Integer maxTokens) {
         public Params {
             beams = beams == null ? 10 : beams;
             lengthPenalty = lengthPenalty == null ? 0.0 : lengthPenalty;
-            batchCases = batchCases == null ? 8 : batchCases;
+            batchCases = batchCases == null ? 32 : batchCases;
             maxTokens = maxTokens == null ? 64 : maxTokens;
             if (beams < 1 || batchCases < 1 || maxTokens < 1) {
                 throw new IllegalArgumentException("beams, batchCases and maxTokens must be >= 1");

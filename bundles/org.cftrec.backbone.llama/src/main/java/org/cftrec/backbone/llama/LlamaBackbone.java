@@ -97,9 +97,9 @@ public final class LlamaBackbone implements Backbone {
         long length = tokenIds.getShape().get(1);
         NDArray x = embed(tokenIds);
         NDArray[] rope = rotary(positionIds);
-        NDArray bias = causalMask(length).add(paddingBias(attentionMask, batch, length));
+        Attention attention = fullAttention(causalMask(length).add(paddingBias(attentionMask, batch, length)), null);
         for (int l = 0; l < config.layers(); l++) {
-            x = layer(l, x, rope, bias, null);
+            x = layer(l, x, rope, attention);
         }
         return rmsNorm(x, weights.get("model.norm.weight"));
     }
@@ -149,10 +149,31 @@ public final class LlamaBackbone implements Backbone {
     }
 
     /**
-     * One decoder layer. With {@code cache} (decoding), the layer's new keys and values are appended to
-     * cache[l] = {keys, values} and attention runs over all cached positions.
+     * How a layer's queries meet the keys and values: q [B, heads, L, d], k and v [B, kvHeads, L, d] (rotated)
+     * in, attended values [B, heads, L, d] out. Full-sequence attention and KV-cache decoding differ only here.
      */
-    NDArray layer(int l, NDArray x, NDArray[] rope, NDArray bias, NDArray[][] cache) {
+    interface Attention {
+        NDArray attend(int layer, NDArray q, NDArray k, NDArray v);
+    }
+
+    /**
+     * Causal attention over the whole sequence with an additive bias; with {@code capture} (prefill), each
+     * layer's keys and values are stored in capture[l] = {keys, values}.
+     */
+    Attention fullAttention(NDArray bias, NDArray[][] capture) {
+        double scale = 1.0 / Math.sqrt(config.headSize());
+        return (l, q, k, v) -> {
+            if (capture != null) {
+                capture[l] = new NDArray[] {k, v};
+            }
+            NDArray raw = q.matMul(repeatKv(k).transpose(0, 1, 3, 2));
+            NDArray scores = raw.mul(Djl.scalar(raw, scale)).add(bias);
+            return scores.softmax(3).matMul(repeatKv(v));
+        };
+    }
+
+    /** One decoder layer; {@code attention} decides which keys and values the queries see. */
+    NDArray layer(int l, NDArray x, NDArray[] rope, Attention attention) {
         String p = "model.layers." + l + ".";
         long batch = x.getShape().get(0);
         long length = x.getShape().get(1);
@@ -163,16 +184,7 @@ public final class LlamaBackbone implements Backbone {
         NDArray v = project(h, p + "self_attn.v_proj").reshape(batch, length, config.kvHeads(), hd).transpose(0, 2, 1, 3);
         q = applyRotary(q, rope);
         k = applyRotary(k, rope);
-        if (cache != null) {
-            if (cache[l] != null) {
-                k = cache[l][0].concat(k, 2);
-                v = cache[l][1].concat(v, 2);
-            }
-            cache[l] = new NDArray[] {k, v};
-        }
-        NDArray raw = q.matMul(repeatKv(k).transpose(0, 1, 3, 2));
-        NDArray scores = raw.mul(Djl.scalar(raw, 1.0 / Math.sqrt(hd))).add(bias);
-        NDArray attended = scores.softmax(3).matMul(repeatKv(v)).transpose(0, 2, 1, 3)
+        NDArray attended = attention.attend(l, q, k, v).transpose(0, 2, 1, 3)
                 .reshape(batch, length, (long) config.heads() * hd);
         x = x.add(attended.matMul(weights.get(p + "self_attn.o_proj.weight").transpose()));
         NDArray m = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"));

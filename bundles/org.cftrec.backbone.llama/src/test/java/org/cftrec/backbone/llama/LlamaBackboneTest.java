@@ -122,6 +122,70 @@ public class LlamaBackboneTest {
         }
     }
 
+    /**
+     * Beam-search-like traffic: expand to equal groups per prompt (shared prompt cache), reorder within groups,
+     * then a selection with unequal groups (one prompt entry per row) and a fork of a subset. After every step,
+     * each row's logits must equal a full forward of that row's own tokens.
+     */
+    @Test
+    public void groupedSelectionsAndForksMatchEachRowsFullForward() {
+        long[][] prompts = {{0, 0, 3, 5}, {4, 9, 6, 8}};
+        long[][] mask = {{0, 0, 1, 1}, {1, 1, 1, 1}};
+        java.util.List<java.util.List<Long>> rows = new java.util.ArrayList<>();
+        rows.add(new java.util.ArrayList<>(java.util.List.of(3L, 5L)));
+        rows.add(new java.util.ArrayList<>(java.util.List.of(4L, 9L, 6L, 8L)));
+        try (DecodingState state = model.prefill(manager.create(prompts), positions(mask), manager.create(mask))) {
+            rows = reorder(state, rows, new long[] {0, 0, 0, 1, 1, 1});
+            rows = step(state, rows, new long[] {7, 4, 10, 5, 3, 9});
+            rows = reorder(state, rows, new long[] {2, 0, 0, 4, 5, 3});
+            rows = step(state, rows, new long[] {8, 8, 6, 7, 4, 10});
+            rows = reorder(state, rows, new long[] {3, 4, 1});
+            rows = step(state, rows, new long[] {5, 9, 3});
+            try (DecodingState fork = state.fork(manager.create(new long[] {2, 2}))) {
+                java.util.List<java.util.List<Long>> forked = java.util.List.of(new java.util.ArrayList<>(rows.get(2)),
+                        new java.util.ArrayList<>(rows.get(2)));
+                step(fork, forked, new long[] {4, 7});
+            }
+            step(state, rows, new long[] {6, 6, 6}); // the fork left the parent intact
+        }
+    }
+
+    private java.util.List<java.util.List<Long>> reorder(DecodingState state, java.util.List<java.util.List<Long>> rows,
+                                                         long[] selection) {
+        state.select(manager.create(selection));
+        java.util.List<java.util.List<Long>> next = new java.util.ArrayList<>();
+        for (long r : selection) {
+            next.add(new java.util.ArrayList<>(rows.get((int) r)));
+        }
+        assertRowsMatchFullForward(state, next);
+        return next;
+    }
+
+    private java.util.List<java.util.List<Long>> step(DecodingState state, java.util.List<java.util.List<Long>> rows,
+                                                      long[] tokens) {
+        state.append(manager.create(tokens));
+        for (int r = 0; r < rows.size(); r++) {
+            rows.get(r).add(tokens[r]);
+        }
+        assertRowsMatchFullForward(state, rows);
+        return rows;
+    }
+
+    private void assertRowsMatchFullForward(DecodingState state, java.util.List<java.util.List<Long>> rows) {
+        int vocab = model.config().vocabSize();
+        float[] logits = state.lastLogits().toFloatArray();
+        assertEquals(rows.size() * vocab, logits.length);
+        for (int r = 0; r < rows.size(); r++) {
+            long[] tokens = rows.get(r).stream().mapToLong(Long::longValue).toArray();
+            long[] ones = new long[tokens.length];
+            java.util.Arrays.fill(ones, 1);
+            float[] expected = model.vocabularyLogits(forward(new long[][] {tokens}, new long[][] {ones})
+                    .get(":, -1, :")).toFloatArray();
+            float[] actual = java.util.Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
+            assertArrayEquals("row " + r + " " + rows.get(r), expected, actual, 1e-4f);
+        }
+    }
+
     @Test
     public void saveThenLoadGivesIdenticalLogits() throws Exception {
         long[][] tokens = {{3, 5, 7, 4}};
