@@ -2,6 +2,7 @@ package org.cftrec.api.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -25,10 +26,25 @@ public final class LineReader {
     }
 
     public static void read(Path file, Charset charset, int skipHeaderLines, LineHandler handler) throws IOException {
+        InputStream in;
+        try {
+            in = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": file not found", e);
+        }
+        read(in, file, charset, skipHeaderLines, handler);
+    }
+
+    /**
+     * Reads {@code in} (closed afterwards), e.g. a decompressing stream; errors name {@code file}, the file the
+     * stream comes from.
+     */
+    public static void read(InputStream in, Path file, Charset charset, int skipHeaderLines, LineHandler handler)
+            throws IOException {
         var decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         int number = 0;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, decoder))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 number++;
@@ -41,10 +57,10 @@ public final class LineReader {
                     throw new IOException(file + ":" + number + ": " + e.getMessage(), e);
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new IOException(file + ": file not found", e);
         } catch (CharacterCodingException e) {
             throw new IOException(file + ":" + (number + 1) + ": not valid " + charset.name() + " text", e);
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(file + ":" + (number + 1) + ": corrupt compressed data: " + e.getMessage(), e);
         }
     }
 }

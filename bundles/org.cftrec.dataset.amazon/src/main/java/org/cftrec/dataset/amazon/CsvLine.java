@@ -86,6 +86,52 @@ final class CsvLine {
         return items;
     }
 
+    /** One RFC 4180 record: fields with a comma, quote or line break are quoted, quotes doubled. */
+    static String record(List<String> fields) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            String field = fields.get(i);
+            if (i > 0) {
+                line.append(',');
+            }
+            if (field.indexOf(',') >= 0 || field.indexOf('"') >= 0 || field.indexOf('\n') >= 0
+                    || field.indexOf('\r') >= 0) {
+                line.append('"').append(field.replace("\"", "\"\"")).append('"');
+            } else {
+                line.append(field);
+            }
+        }
+        return line.toString();
+    }
+
+    /** A Python list literal as Python's repr writes it: {@code ['a', "b's"]} for strings. */
+    static String pythonStrings(List<String> values) {
+        List<String> literals = new ArrayList<>();
+        for (String v : values) {
+            literals.add(pythonString(v));
+        }
+        return "[" + String.join(", ", literals) + "]";
+    }
+
+    /** A Python list literal of numbers, each already formatted. */
+    static String pythonNumbers(List<String> values) {
+        return "[" + String.join(", ", values) + "]";
+    }
+
+    /** Python's repr of a str: single quotes unless the text has one and no double quote; backslashes escaped. */
+    static String pythonString(String value) {
+        char quote = value.indexOf('\'') >= 0 && value.indexOf('"') < 0 ? '"' : '\'';
+        StringBuilder out = new StringBuilder().append(quote);
+        for (char c : value.toCharArray()) {
+            if (c == '\\' || c == quote) {
+                out.append('\\').append(c);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append(quote).toString();
+    }
+
     private static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }

@@ -66,7 +66,11 @@ public class D3CsvDataset implements DatasetProvider<D3CsvDataset.Params> {
 
     @Override
     public RecDataset load(Params params, PluginContext context) throws IOException {
-        Path folder = context.resolveData(params.path());
+        return read(context.resolveData(params.path()), params);
+    }
+
+    /** Reads the layout in {@code folder} (already resolved; {@code params.path()} is not used). */
+    static RecDataset read(Path folder, Params params) throws IOException {
         Path itemFile = folder.resolve(params.items());
         Map<String, Item> items = new LinkedHashMap<>();
         LineReader.read(itemFile, StandardCharsets.UTF_8, 0, (line, n) -> {

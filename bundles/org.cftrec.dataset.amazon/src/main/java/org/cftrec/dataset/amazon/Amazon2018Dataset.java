@@ -1,0 +1,100 @@
+package org.cftrec.dataset.amazon;
+
+import org.cftrec.api.PluginContext;
+import org.cftrec.api.PluginKind;
+import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.RecDataset;
+import org.osgi.service.component.annotations.Component;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Plugin {@code amazon-2018}: a raw Amazon Reviews 2018 category ({@code <Category>_5.json[.gz]} and
+ * {@code meta_<Category>.json[.gz]}) prepared with the D3/BIGRec recipe ({@link AmazonRecipe}), written out in
+ * the D3 CSV layout (under the run's work folder, or {@code output}) and loaded from there exactly as
+ * {@code amazon-d3} loads it, so a prepared folder can be reused with {@code amazon-d3} afterwards.
+ */
+@Component(service = DatasetProvider.class, property = PluginKind.NAME_PROPERTY + "=amazon-2018")
+public class Amazon2018Dataset implements DatasetProvider<Amazon2018Dataset.Params> {
+
+    /**
+     * @param path       folder with the raw files (relative to the data root)
+     * @param category   file name part, e.g. {@code Industrial_and_Scientific}
+     * @param start      first month of the window, {@code YYYY-MM} (default 2017-10); moved back a year at a
+     *                   time until the window holds {@code minItems} items
+     * @param end        last month of the window, inclusive (default 2018-11)
+     * @param minItems   default 10000
+     * @param core       k of the iterative k-core on users and items (default 5)
+     * @param maxHistory history items per sample (default 10)
+     * @param output     where the D3 layout is written, relative to the run's work folder (default
+     *                   {@code amazon-2018})
+     * @param itemNoun   noun for prompts (default product)
+     */
+    public record Params(String path, String category, String start, String end, Integer minItems, Integer core,
+                         Integer maxHistory, String output, String itemNoun) {
+        public Params {
+            if (path == null || category == null || category.isBlank()) {
+                throw new IllegalArgumentException("path and category are required (e.g. category 'Industrial_and_Scientific')");
+            }
+            start = start == null ? "2017-10" : start;
+            end = end == null ? "2018-11" : end;
+            minItems = minItems == null ? 10_000 : minItems;
+            core = core == null ? 5 : core;
+            maxHistory = maxHistory == null ? 10 : maxHistory;
+            output = output == null ? "amazon-2018" : output;
+            itemNoun = itemNoun == null ? "product" : itemNoun;
+            settings(start, end, minItems, core, maxHistory); // validates
+        }
+
+        AmazonRecipe.Settings settings() {
+            return settings(start, end, minItems, core, maxHistory);
+        }
+
+        private static AmazonRecipe.Settings settings(String start, String end, int minItems, int core, int maxHistory) {
+            return new AmazonRecipe.Settings(month("start", start), month("end", end), minItems, core, maxHistory);
+        }
+
+        private static YearMonth month(String field, String value) {
+            try {
+                return YearMonth.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(field + " must be a month YYYY-MM, got '" + value + "'");
+            }
+        }
+    }
+
+    @Override
+    public Class<Params> parameterType() {
+        return Params.class;
+    }
+
+    @Override
+    public String description() {
+        return "raw Amazon Reviews 2018 category, prepared with the D3/BIGRec recipe into the D3 CSV layout";
+    }
+
+    @Override
+    public RecDataset load(Params params, PluginContext context) throws IOException {
+        Path work = context.workDirectory().toAbsolutePath().normalize();
+        Path folder = work.resolve(params.output()).normalize();
+        if (!folder.startsWith(work)) {
+            throw new IOException("output '" + params.output() + "' leaves the run's work folder " + work);
+        }
+        Path raw = context.resolveData(params.path());
+        AmazonRecipe.Prepared prepared = AmazonRecipe.prepare(
+                AmazonRawFiles.reviews(AmazonRawFiles.find(raw, params.category() + "_5")),
+                AmazonRawFiles.titles(AmazonRawFiles.find(raw, "meta_" + params.category())),
+                params.settings());
+        if (prepared.train().isEmpty() || prepared.test().isEmpty()) {
+            throw new IOException(raw + ": the recipe left too few reviews (" + prepared.interactions()
+                    + " after the " + params.core() + "-core) for train and test splits");
+        }
+        String stem = D3LayoutWriter.stem(params.category(), prepared);
+        D3LayoutWriter.write(folder, stem, prepared);
+        return D3CsvDataset.read(folder, new D3CsvDataset.Params(params.output(), stem, null, false,
+                params.maxHistory(), params.itemNoun()));
+    }
+}
