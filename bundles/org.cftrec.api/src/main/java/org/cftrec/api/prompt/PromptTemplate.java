@@ -1,5 +1,7 @@
 package org.cftrec.api.prompt;
 
+import java.util.Optional;
+
 import org.cftrec.api.Plugin;
 
 /**
@@ -8,4 +10,12 @@ import org.cftrec.api.Plugin;
  */
 public interface PromptTemplate<P> extends Plugin<P> {
     RenderedPrompt render(PromptInput input, P params);
+
+    /**
+     * The factual prompt as instruction, input and output (for exports such as BIGRec JSON), where the template
+     * has that structure; empty (the default) where it does not.
+     */
+    default Optional<InstructionRow> instructionRow(PromptInput input, P params) {
+        return Optional.empty();
+    }
 }

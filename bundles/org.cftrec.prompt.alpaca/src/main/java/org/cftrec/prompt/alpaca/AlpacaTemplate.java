@@ -3,9 +3,11 @@ package org.cftrec.prompt.alpaca;
 import org.cftrec.api.PluginKind;
 import org.cftrec.api.prompt.PromptInput;
 import org.cftrec.api.prompt.PromptTemplate;
+import org.cftrec.api.prompt.InstructionRow;
 import org.cftrec.api.prompt.RenderedPrompt;
 import org.osgi.service.component.annotations.Component;
 
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -52,14 +54,25 @@ public class AlpacaTemplate implements PromptTemplate<AlpacaTemplate.Params> {
 
     @Override
     public RenderedPrompt render(PromptInput input, Params params) {
+        InstructionRow row = row(input);
+        String factual = withInput(row.instruction(), row.input());
+        String counterfactual = params.counterfactual().equals("drop-input")
+                ? HEADER_WITHOUT_INPUT + "\n\n### Instruction:\n" + row.instruction() + "\n\n### Response:\n"
+                : withInput(row.instruction(), inputLine(input, params.placeholder()));
+        return new RenderedPrompt(factual, counterfactual, row.output());
+    }
+
+    @Override
+    public Optional<InstructionRow> instructionRow(PromptInput input, Params params) {
+        return Optional.of(row(input));
+    }
+
+    /** BIGRec's fields: the factual prompt is exactly these, laid out by {@link #withInput}. */
+    private static InstructionRow row(PromptInput input) {
         String instruction = "Given a list of " + input.domain().items() + " the user has interacted with before, "
                 + "please recommend a new " + input.domain().item() + " that the user likes to the user.";
         String history = input.historyTitles().stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", "));
-        String factual = withInput(instruction, inputLine(input, history));
-        String counterfactual = params.counterfactual().equals("drop-input")
-                ? HEADER_WITHOUT_INPUT + "\n\n### Instruction:\n" + instruction + "\n\n### Response:\n"
-                : withInput(instruction, inputLine(input, params.placeholder()));
-        return new RenderedPrompt(factual, counterfactual, "\"" + input.targetTitle() + "\"");
+        return new InstructionRow(instruction, inputLine(input, history), "\"" + input.targetTitle() + "\"");
     }
 
     private static String inputLine(PromptInput input, String history) {

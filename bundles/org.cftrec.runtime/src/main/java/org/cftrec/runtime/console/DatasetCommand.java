@@ -5,20 +5,11 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.cftrec.api.PluginContext;
-import org.cftrec.api.PluginKind;
-import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.data.DatasetStatistics;
 import org.cftrec.api.data.RecDataset;
 import org.cftrec.api.data.ReferenceScores;
-import org.cftrec.api.spec.ExperimentSpec;
 import org.cftrec.runtime.plugins.PluginCatalog;
-import org.cftrec.runtime.plugins.ResolvedPlugin;
-import org.cftrec.runtime.run.UserPaths;
-import org.cftrec.runtime.spec.SpecJson;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 @Service
 @Command(scope = "cftrec", name = "dataset", description = "Loads the dataset of a spec and prints its statistics (nothing is trained)")
@@ -30,19 +21,11 @@ public class DatasetCommand implements Action {
     private String spec;
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public Object execute() throws Exception {
-        Path file = UserPaths.resolve(spec);
-        ExperimentSpec experiment = SpecJson.read(file);
-        ResolvedPlugin<DatasetProvider> plugin = catalog.resolve(PluginKind.DATASET, experiment.dataset(), "dataset",
-                DatasetProvider.class);
-        Path scratch = Files.createTempDirectory("cftrec-dataset");
-        long started = System.nanoTime();
-        RecDataset d = plugin.service().load(plugin.params(),
-                new PluginContext(experiment.seed(), UserPaths.workingDirectory(), scratch));
+        LoadedDataset loaded = LoadedDataset.load(catalog, spec);
+        RecDataset d = loaded.dataset();
+        System.out.printf("dataset %s (%s, loaded in %.1f s)%n", d.name(), loaded.pluginLabel(), loaded.seconds());
         DatasetStatistics s = d.statistics();
-        System.out.printf("dataset %s (%s, loaded in %.1f s)%n", d.name(), plugin.label(),
-                (System.nanoTime() - started) / 1e9);
         System.out.printf("users %,d  items %,d  interactions %,d%n", s.users(), s.items(), s.interactions());
         System.out.printf("examples  train %,d  valid %,d  test %,d%n", d.train().size(), d.valid().size(),
                 d.test().size());
