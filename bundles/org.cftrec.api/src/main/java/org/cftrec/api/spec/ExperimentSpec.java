@@ -47,6 +47,12 @@ public record ExperimentSpec(String name, Long seed, PluginRef dataset, PluginRe
         }
     }
 
+    /** This spec with another seed (repeating an experiment over seeds). */
+    public ExperimentSpec withSeed(long otherSeed) {
+        return new ExperimentSpec(name, otherSeed, dataset, prompt, backbone, weighting, objective, trainer, evaluation,
+                variants);
+    }
+
     /** The variants with inherited fields filled in from the top level. */
     public List<Variant> resolvedVariants() {
         return variants.stream().map(v -> new Variant(v.name(),

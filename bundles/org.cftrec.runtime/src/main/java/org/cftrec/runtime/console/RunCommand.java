@@ -4,6 +4,7 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
+import org.cftrec.api.spec.ExperimentSpec;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.cftrec.api.run.ExperimentService;
@@ -23,9 +24,13 @@ public class RunCommand implements Action {
     @Option(name = "--detach", aliases = "-d", description = "start the run and return at once")
     private boolean detach;
 
+    @Option(name = "--seed", description = "overrides the spec's seed (repeat an experiment over seeds)")
+    private Long seed;
+
     @Override
     public Object execute() throws Exception {
-        RunInfo run = service.start(service.load(UserPaths.resolve(spec)));
+        ExperimentSpec loaded = service.load(UserPaths.resolve(spec));
+        RunInfo run = service.start(seed == null ? loaded : loaded.withSeed(seed));
         if (detach) {
             System.out.println("started run " + run.id() + " in " + run.directory());
             return null;

@@ -10,6 +10,7 @@ import org.cftrec.api.train.TrainingData;
 import org.cftrec.djl.Djl;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -27,8 +28,9 @@ public final class CftTrainingData implements TrainingData {
     public CftTrainingData(Backbone backbone, List<TokenizedExample> train, List<TokenizedExample> valid,
                            double alpha, WeightScope scope, BranchLayout branches) {
         this.backbone = backbone;
-        this.train = List.copyOf(train);
-        this.valid = List.copyOf(valid);
+        // Not copied: the lists may encode their examples lazily (see the pipeline's LazyEncodedExamples).
+        this.train = Collections.unmodifiableList(train);
+        this.valid = Collections.unmodifiableList(valid);
         this.alpha = alpha;
         this.scope = scope;
         this.branches = branches;

@@ -122,8 +122,8 @@ public final class ExperimentPipeline {
             dir.log(at + "backbone " + backbone.shape() + " on " + backbone.device());
             ExampleEncoder encoder = new ExampleEncoder(backbone.tokenizer(), variant.weighting().service(),
                     variant.weighting().params());
-            List<TokenizedExample> trainTokens = train.stream().map(encoder::encode).toList();
-            List<TokenizedExample> validTokens = valid.stream().map(encoder::encode).toList();
+            List<TokenizedExample> trainTokens = new LazyEncodedExamples(train, encoder);
+            List<TokenizedExample> validTokens = new LazyEncodedExamples(valid, encoder);
             checkpoint();
 
             state.stage(at + "training", start + 0.1 * share);
@@ -155,15 +155,16 @@ public final class ExperimentPipeline {
     private Map<String, Object> evaluate(String variant, Backbone backbone, RecDataset dataset,
                                          PromptRenderer prompts, Path variantDir) throws IOException {
         EvaluationSpec spec = plan.spec().evaluation();
-        List<Example> test = spec.maxCases() > 0 && dataset.test().size() > spec.maxCases()
-                ? dataset.test().subList(0, spec.maxCases()) : dataset.test();
         Map<String, String> targetTexts = prompts.targetTexts();
         PopularityProfile popularity = new PopularityProfile(dataset);
-        List<String> historyItems = test.stream().flatMap(e -> e.history().stream()).toList();
         Map<String, Object> byProtocol = new LinkedHashMap<>();
         for (ResolvedPlugin<Evaluator> protocol : plan.evaluators()) {
+            int maxCases = spec.maxCases(protocol.name());
+            List<Example> test = maxCases > 0 && dataset.test().size() > maxCases
+                    ? dataset.test().subList(0, maxCases) : dataset.test();
+            List<String> historyItems = test.stream().flatMap(e -> e.history().stream()).toList();
             Map<String, Object> byMode = new LinkedHashMap<>();
-            for (HistoryMode mode : spec.historyModes()) {
+            for (HistoryMode mode : spec.historyModes(protocol.name())) {
                 checkpoint();
                 List<EvaluationCase> cases = prompts.cases(test, mode, context.seed());
                 long started = System.nanoTime();

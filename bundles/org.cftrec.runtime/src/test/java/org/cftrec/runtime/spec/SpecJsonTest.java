@@ -76,6 +76,27 @@ public class SpecJsonTest {
     }
 
     @Test
+    public void protocolLimitsNarrowOneProtocolOnly() {
+        ExperimentSpec spec = SpecJson.parse("{\"name\": \"x\", \"evaluation\": {\"protocols\": [{\"plugin\": \"d3\"},"
+                + " {\"plugin\": \"exact\"}], \"maxCases\": 200,"
+                + " \"protocolLimits\": {\"exact\": {\"maxCases\": 50, \"historyModes\": [\"factual\"]}}}}", "s.json");
+        assertEquals(200, spec.evaluation().maxCases("d3"));
+        assertEquals(3, spec.evaluation().historyModes("d3").size());
+        assertEquals(50, spec.evaluation().maxCases("exact"));
+        assertEquals(java.util.List.of(org.cftrec.api.eval.HistoryMode.FACTUAL), spec.evaluation().historyModes("exact"));
+        assertEquals(7L, (long) spec.withSeed(7).seed());
+        assertEquals(spec.evaluation(), spec.withSeed(7).evaluation());
+    }
+
+    @Test
+    public void protocolLimitsForAProtocolNotRunAreRejected() {
+        SpecException e = assertThrows(SpecException.class, () -> SpecJson.parse(
+                "{\"name\": \"x\", \"evaluation\": {\"protocolLimits\": {\"exact\": {\"maxCases\": 5}}}}", "s.json"));
+        assertTrue(e.getMessage(), e.getMessage().contains("evaluation") && e.getMessage().contains("'exact'")
+                && e.getMessage().contains("[d3]"));
+    }
+
+    @Test
     public void wrongTypeSaysWhatWasExpected() {
         SpecException e = assertThrows(SpecException.class, () -> SpecJson.parse(
                 "{\"name\": \"x\", \"evaluation\": {\"ks\": 10}}", "s.json"));
