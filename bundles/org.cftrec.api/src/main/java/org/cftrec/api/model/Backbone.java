@@ -48,6 +48,16 @@ public interface Backbone extends AutoCloseable {
     /** Writes config.json, model.safetensors and tokenizer.json in the Hugging Face layout. */
     void save(Path directory) throws IOException;
 
+    /**
+     * A copy of this model on another device ("cpu", "gpu1", ...) for data-parallel training: same tokenizer
+     * and shape, its own copy of the current weights. Closing the replica frees only what it owns.
+     *
+     * @throws UnsupportedOperationException where the backbone cannot be replicated (the default)
+     */
+    default Backbone replicate(String device) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot be replicated for data parallelism");
+    }
+
     @Override
     void close();
 }

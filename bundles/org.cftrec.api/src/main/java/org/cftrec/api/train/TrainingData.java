@@ -1,5 +1,7 @@
 package org.cftrec.api.train;
 
+import org.cftrec.api.model.Backbone;
+
 /**
  * The examples of a run and the objective over them. The trainer chooses order, micro-batches and
  * accumulation; the runtime turns example indices into paired factual/counterfactual batches.
@@ -17,4 +19,14 @@ public interface TrainingData {
 
     /** Loss of validation examples, without gradients. */
     LossTerms validationLoss(int[] exampleIndices);
+
+    /**
+     * The same examples and objective computed with {@code replica} (see {@link Backbone#replicate}), for
+     * data-parallel training.
+     *
+     * @throws UnsupportedOperationException where the objective cannot be moved (the default)
+     */
+    default TrainingData withBackbone(Backbone replica) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot run on a backbone replica");
+    }
 }

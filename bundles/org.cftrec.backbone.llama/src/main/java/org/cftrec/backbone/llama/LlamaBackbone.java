@@ -40,9 +40,17 @@ public final class LlamaBackbone implements Backbone {
     private final HfTokenizer tokenizer;
     private final Path tokenizerFile;
     private final NDArray inverseFrequencies;
+    /** A replica shares its original's tokenizer and must not close it. */
+    private final boolean ownsTokenizer;
 
     LlamaBackbone(LlamaConfig config, NDManager manager, Map<String, NDArray> weights, HfTokenizer tokenizer,
                   Path tokenizerFile) {
+        this(config, manager, weights, tokenizer, tokenizerFile, true);
+    }
+
+    private LlamaBackbone(LlamaConfig config, NDManager manager, Map<String, NDArray> weights, HfTokenizer tokenizer,
+                          Path tokenizerFile, boolean ownsTokenizer) {
+        this.ownsTokenizer = ownsTokenizer;
         this.config = config;
         this.manager = manager;
         this.weights = weights;
@@ -247,8 +255,26 @@ public final class LlamaBackbone implements Backbone {
     }
 
     @Override
+    public Backbone replicate(String device) {
+        NDManager target = NDManager.newBaseManager(Device.fromName(device));
+        Map<String, NDArray> copies = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            NDArray source = e.getValue();
+            // toDevice(sameDevice, copy = true) shares the storage in DJL's PyTorch engine: duplicate explicitly.
+            NDArray copy = source.getDevice().equals(target.getDevice()) ? source.duplicate()
+                    : source.toDevice(target.getDevice(), false);
+            NDScope.unregister(copy);
+            copy.attach(target);
+            copies.put(e.getKey(), copy);
+        }
+        return new LlamaBackbone(config, target, copies, tokenizer, tokenizerFile, false);
+    }
+
+    @Override
     public void close() {
-        tokenizer.close();
+        if (ownsTokenizer) {
+            tokenizer.close();
+        }
         manager.close();
     }
 }

@@ -202,6 +202,24 @@ public class LlamaBackboneTest {
     }
 
     @Test
+    public void aReplicaHasItsOwnWeightsAndSharesTheTokenizer() {
+        long[][] tokens = {{3, 5, 7, 4}};
+        long[][] mask = {{1, 1, 1, 1}};
+        float[] original = forward(tokens, mask).toFloatArray();
+        try (org.cftrec.api.model.Backbone replica = model.replicate("cpu");
+             NDManager m = replica.manager().newSubManager()) {
+            NDArray hidden = replica.hiddenStates(m.create(tokens), positions(mask), m.create(mask), false);
+            assertArrayEquals(original, hidden.toFloatArray(), 0f);
+            NDArray w = replica.parameters().get("model.norm.weight");
+            w.set(new float[(int) w.size()]); // zero the replica's final norm: its outputs vanish
+            assertEquals(0f, replica.hiddenStates(m.create(tokens), positions(mask), m.create(mask), false)
+                    .abs().sum().getFloat(), 0f);
+        }
+        assertArrayEquals(original, forward(tokens, mask).toFloatArray(), 0f);
+        assertEquals(3, model.tokenizer().encode("\"Heat\"").length); // still open after the replica closed
+    }
+
+    @Test
     public void gradientsMatchFiniteDifferences() {
         long[][] tokens = {{3, 5, 7, 4}};
         long[][] mask = {{1, 1, 1, 1}};

@@ -47,6 +47,11 @@ public final class CftTrainingData implements TrainingData {
     }
 
     @Override
+    public TrainingData withBackbone(Backbone replica) {
+        return new CftTrainingData(replica, train, valid, alpha, scope, branches);
+    }
+
+    @Override
     public LossTerms trainingLoss(int[] exampleIndices) {
         return loss(select(train, exampleIndices), alpha, true);
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import org.cftrec.api.model.Backbone;
 import org.cftrec.api.train.LossTerms;
 import org.cftrec.api.train.StepMetrics;
 import org.cftrec.api.train.TrainingData;
@@ -16,7 +17,9 @@ import org.cftrec.api.train.ValidationMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -37,7 +40,22 @@ final class TrainingLoop {
     private final int totalSteps;
     private final int evalEvery;
 
+    /** Extra devices holding data-parallel replicas ("gpu1", ...); empty for one device. */
+    private final List<String> replicaDevices;
+
     TrainingLoop(TrainingJob job, TrainerParams params) {
+        this(job, params, List.of());
+    }
+
+    /**
+     * Data parallelism as in PyTorch's DataParallel: the backbone is replicated on each of {@code replicaDevices},
+     * the micro-batches of a step are dealt round-robin to the primary and the replicas, each round's losses are
+     * summed into one backward call (the autograd engine runs every device's part on that device), gradients are
+     * added up on the primary, which takes the optimiser step, and the new weights are copied to the replicas.
+     * The result equals one device accumulating the same micro-batches, up to float summation order.
+     */
+    TrainingLoop(TrainingJob job, TrainerParams params, List<String> replicaDevices) {
+        this.replicaDevices = List.copyOf(replicaDevices);
         this.job = job;
         this.p = params;
         this.weights = job.backbone().parameters();
@@ -60,6 +78,25 @@ final class TrainingLoop {
         weights.values().forEach(w -> w.setRequiresGradient(true));
         AdamW optimizer = new AdamW(p, weights, job.backbone().manager());
         TrainerState state = job.resumeFrom() != null ? resume(job.resumeFrom(), optimizer) : TrainerState.initial();
+        List<Shard> shards = new ArrayList<>(List.of(new Shard(data, weights, null)));
+        try {
+            for (String device : replicaDevices) {
+                Backbone replica = job.backbone().replicate(device); // after resume: copies the restored weights
+                replica.parameters().values().forEach(w -> w.setRequiresGradient(true));
+                shards.add(new Shard(data.withBackbone(replica), replica.parameters(), replica));
+            }
+            return run(state, optimizer, shards, last, best);
+        } finally {
+            shards.stream().map(Shard::replica).filter(java.util.Objects::nonNull).forEach(Backbone::close);
+        }
+    }
+
+    /** One device's share of the work: its objective, its weights and, for a replica, its backbone. */
+    private record Shard(TrainingData data, Map<String, NDArray> weights, Backbone replica) {
+    }
+
+    private TrainingResult run(TrainerState state, AdamW optimizer, List<Shard> shards, Path last, Path best)
+            throws IOException {
         Engine engine = Engine.getInstance();
         int[] order = null;
         int orderEpoch = -1;
@@ -78,10 +115,11 @@ final class TrainingLoop {
                 order = permutation(data.trainingExamples(), job.seed(), epoch);
                 orderEpoch = epoch;
             }
-            double[] losses = accumulate(engine, order, step);
+            double[] losses = accumulate(engine, order, step, shards);
             double gradientNorm = clipGradients();
             double lr = LearningRate.at(step, totalSteps, p);
             optimizer.step(weights, lr);
+            broadcast(shards);
             state = new TrainerState(step, state.bestStep(), state.bestLoss(), state.validationsSinceBest());
             job.listener().onStep(new StepMetrics(step, totalSteps, epoch + 1, losses[0], losses[1], losses[2], lr,
                     gradientNorm, losses[3]));
@@ -104,37 +142,81 @@ final class TrainingLoop {
                 Files.isDirectory(best) ? best : last, early, reason);
     }
 
-    /** One optimiser step's micro-batches: forward, backward (gradients add up), mean losses and examples/s. */
-    private double[] accumulate(Engine engine, int[] order, int step) {
+    /**
+     * One optimiser step's micro-batches: forward, backward (gradients add up), mean losses and examples/s. With
+     * replicas, each round gives one micro-batch to each shard and gradients are then summed on the primary.
+     */
+    private double[] accumulate(Engine engine, int[] order, int step, List<Shard> shards) {
         int perStep = p.microBatch() * p.accumulation();
         int start = ((step - 1) % stepsPerEpoch) * perStep;
         int end = Math.min(start + perStep, order.length);
-        int microBatches = (end - start + p.microBatch() - 1) / p.microBatch();
+        List<int[]> batches = new ArrayList<>();
+        for (int from = start; from < end; from += p.microBatch()) {
+            batches.add(Arrays.copyOfRange(order, from, Math.min(from + p.microBatch(), end)));
+        }
+        int microBatches = batches.size();
         double loss = 0;
         double factual = 0;
         double counterfactual = 0;
         long started = System.nanoTime();
         try (GradientCollector collector = engine.newGradientCollector()) {
-            collector.zeroGradients();
-            for (int from = start, mb = 0; from < end; from += p.microBatch(), mb++) {
-                int[] indices = Arrays.copyOfRange(order, from, Math.min(from + p.microBatch(), end));
+            collector.zeroGradients(); // every array's gradient, replicas' included
+            for (int round = 0; round < microBatches; round += shards.size()) {
                 try (NDScope ignored = new NDScope()) {
-                    LossTerms terms = data.trainingLoss(indices);
-                    float total = terms.total().getFloat();
-                    if (!Float.isFinite(total)) {
-                        throw new TrainingDiverged("loss is " + total + " at step " + step + " (micro-batch " + (mb + 1)
-                                + "); training stopped, the last good checkpoint is "
-                                + job.checkpointDirectory().resolve(LAST));
+                    List<LossTerms> terms = new ArrayList<>();
+                    NDArray roundTotal = null;
+                    for (int s = 0; s < shards.size() && round + s < microBatches; s++) {
+                        LossTerms t = shards.get(s).data().trainingLoss(batches.get(round + s));
+                        terms.add(t);
+                        NDArray scaled = t.total().div(Djl.scalar(t.total(), microBatches))
+                                .toDevice(job.backbone().device(), false);
+                        roundTotal = roundTotal == null ? scaled : roundTotal.add(scaled);
                     }
-                    collector.backward(terms.total().div(Djl.scalar(terms.total(), microBatches)));
-                    loss += total / microBatches;
-                    factual += terms.factual().getFloat() / microBatches;
-                    counterfactual += terms.counterfactual().getFloat() / microBatches;
+                    // Host reads only after every shard's forward pass is queued, so devices work concurrently.
+                    for (int s = 0; s < terms.size(); s++) {
+                        float total = terms.get(s).total().getFloat();
+                        if (!Float.isFinite(total)) {
+                            throw new TrainingDiverged("loss is " + total + " at step " + step + " (micro-batch "
+                                    + (round + s + 1) + "); training stopped, the last good checkpoint is "
+                                    + job.checkpointDirectory().resolve(LAST));
+                        }
+                        loss += total / microBatches;
+                        factual += terms.get(s).factual().getFloat() / microBatches;
+                        counterfactual += terms.get(s).counterfactual().getFloat() / microBatches;
+                    }
+                    collector.backward(roundTotal);
                 }
             }
         }
+        reduceGradients(shards);
         double seconds = (System.nanoTime() - started) / 1e9;
         return new double[] {loss, factual, counterfactual, (end - start) / Math.max(seconds, 1e-9)};
+    }
+
+    /** Adds every replica's gradients to the primary's. */
+    private void reduceGradients(List<Shard> shards) {
+        for (Shard replica : shards.subList(1, shards.size())) {
+            try (NDScope ignored = new NDScope()) {
+                weights.forEach((name, w) -> {
+                    NDArray theirs = replica.weights().get(name);
+                    if (theirs.hasGradient()) {
+                        w.getGradient().addi(theirs.getGradient().toDevice(w.getDevice(), false));
+                    }
+                });
+            }
+        }
+    }
+
+    /** Copies the primary's updated weights into every replica, in place (x - x + y is exactly y). */
+    private void broadcast(List<Shard> shards) {
+        for (Shard replica : shards.subList(1, shards.size())) {
+            try (NDScope ignored = new NDScope()) {
+                weights.forEach((name, w) -> {
+                    NDArray theirs = replica.weights().get(name);
+                    theirs.subi(theirs).addi(w.toDevice(theirs.getDevice(), false));
+                });
+            }
+        }
     }
 
     /** Global L2 norm of all gradients; scaled down to clipNorm when above it. */

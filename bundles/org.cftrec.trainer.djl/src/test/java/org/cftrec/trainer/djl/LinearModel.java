@@ -53,6 +53,31 @@ final class LinearModel implements Backbone, TrainingData {
         weights.put("w", w);
     }
 
+    /** A replica for data-parallel tests: the same examples, its own manager and a copy of the weights. */
+    private LinearModel(LinearModel original) {
+        x = original.x;
+        y = original.y;
+        validation = original.validation;
+        NDArray w = manager.create(original.weights.get("w").toFloatArray());
+        NDScope.unregister(w);
+        weights.put("w", w);
+    }
+
+    /** Number of trainingLoss calls so far. */
+    int trainingCalls() {
+        return trainingCalls;
+    }
+
+    @Override
+    public Backbone replicate(String device) {
+        return new LinearModel(this);
+    }
+
+    @Override
+    public TrainingData withBackbone(Backbone replica) {
+        return (LinearModel) replica;
+    }
+
     @Override
     public int trainingExamples() {
         return x.length - validation;

@@ -149,6 +149,47 @@ public class TrainingLoopTest {
         assertEquals(2, state.get("step").asInt());
     }
 
+    /**
+     * Data parallelism with replicas (here on the CPU) must train exactly as one device accumulating the same
+     * micro-batches, including steps whose last round leaves a shard idle (3 micro-batches over 2 shards).
+     */
+    @Test
+    public void dataParallelReplicasTrainAsOneDevice() throws Exception {
+        int[][] cases = {{1, 2}, {1, 3}, {2, 3}}; // {replicas, accumulation}
+        for (int[] c : cases) {
+            int shards = c[0] + 1;
+            TrainerParams p = new TrainerParams(0.2, null, null, null, null, 1, null, 4, c[1], 3, null, 1.0, 0, 0,
+                    null, null);
+            List<Double> single = new ArrayList<>();
+            float[] expected;
+            try (LinearModel model = new LinearModel(48, 8, 6)) {
+                new TrainingLoop(job(model, folder.newFolder().toPath(), null, () -> false, single), p).run();
+                expected = model.parameters().get("w").toFloatArray();
+            }
+            List<Double> parallel = new ArrayList<>();
+            try (LinearModel model = new LinearModel(48, 8, 6)) {
+                new TrainingLoop(job(model, folder.newFolder().toPath(), null, () -> false, parallel), p,
+                        java.util.Collections.nCopies(c[0], "cpu")).run();
+                String label = c[0] + " replica(s), accumulation " + c[1];
+                assertArrayEquals(label, expected, model.parameters().get("w").toFloatArray(), 1e-6f);
+                // The primary computed only its share of the micro-batches.
+                assertEquals(label, (c[1] + shards - 1) / shards * parallel.size(), model.trainingCalls());
+            }
+            assertEquals(single.size(), parallel.size());
+            for (int i = 0; i < single.size(); i++) {
+                assertEquals(single.get(i), parallel.get(i), 1e-6);
+            }
+        }
+    }
+
+    @Test
+    public void multiGpuTrainerRefusesWhenNoGpuIsVisible() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new MultiGpuTrainer().device(TrainerParams.defaults()));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("trainer 'multi-gpu': DJL's PyTorch"));
+        assertTrue(e.getMessage(), e.getMessage().contains("sees no GPU"));
+    }
+
     @Test
     public void gpuTrainerRefusesWhenNoGpuIsVisible() {
         IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -1,0 +1,61 @@
+package org.cftrec.trainer.djl;
+
+import ai.djl.engine.Engine;
+import org.cftrec.api.PluginKind;
+import org.cftrec.api.train.TrainerProvider;
+import org.cftrec.api.train.TrainingJob;
+import org.cftrec.api.train.TrainingResult;
+import org.osgi.service.component.annotations.Component;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Plugin {@code multi-gpu}: data parallelism over every GPU DJL sees (restrict them with
+ * {@code CUDA_VISIBLE_DEVICES}): the model is trained on gpu0 and replicated on gpu1..gpuN-1, each optimiser
+ * step's micro-batches are dealt to the devices (see {@link TrainingLoop}). Use {@code accumulation} >= the
+ * number of GPUs so that every device gets work. Never falls back to the CPU.
+ */
+@Component(service = TrainerProvider.class, property = PluginKind.NAME_PROPERTY + "=multi-gpu")
+public class MultiGpuTrainer implements TrainerProvider<TrainerParams> {
+
+    @Override
+    public Class<TrainerParams> parameterType() {
+        return TrainerParams.class;
+    }
+
+    @Override
+    public String description() {
+        return "data parallel over all visible CUDA devices (micro-batches dealt to gpu0..gpuN-1)";
+    }
+
+    @Override
+    public String device(TrainerParams params) {
+        gpus();
+        return "gpu0";
+    }
+
+    @Override
+    public TrainingResult train(TrainingJob job, TrainerParams params) throws IOException {
+        int gpus = gpus();
+        List<String> replicas = new ArrayList<>();
+        for (int i = 1; i < gpus; i++) {
+            replicas.add("gpu" + i);
+        }
+        job.listener().onMessage("multi-gpu: " + gpus + " device(s); " + params.microBatch() * params.accumulation()
+                + " examples per step dealt as " + params.accumulation() + " micro-batches of " + params.microBatch());
+        return new TrainingLoop(job, params, replicas).run();
+    }
+
+    private static int gpus() {
+        Engine engine = Engine.getInstance();
+        int visible = engine.getGpuCount();
+        if (visible < 1) {
+            throw new IllegalStateException("trainer 'multi-gpu': DJL's " + engine.getEngineName() + " "
+                    + engine.getVersion() + " engine sees no GPU. The default distribution ships CPU natives only: "
+                    + "see README, 'Running on a GPU'.");
+        }
+        return visible;
+    }
+}
