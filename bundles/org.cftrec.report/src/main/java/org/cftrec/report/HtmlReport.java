@@ -52,6 +52,10 @@ public class HtmlReport implements RunReporter {
             charts.put("history-" + protocol, historyChart(results, protocol));
             charts.put("popularity-" + protocol, popularityChart(results, protocol));
         }
+        JFreeChart sweep = sweepChart(results);
+        if (sweep != null) {
+            charts.put("sweep", sweep);
+        }
         Path folder = run.resolve("report");
         Files.createDirectories(folder);
         StringBuilder html = new StringBuilder();
@@ -146,6 +150,47 @@ public class HtmlReport implements RunReporter {
         }
         return ChartFactory.createBarChart("How much each model relies on the history (NDCG@10, " + protocol + ")",
                 "variant", "NDCG@10", data, PlotOrientation.VERTICAL, true, false, false);
+    }
+
+    /**
+     * The alpha x beta sensitivity of a sweep: NDCG@10 (first protocol, factual history) against alpha, one line
+     * per beta of the weighting schedule; variants without a beta (e.g. SFT with uniform weights) are single
+     * points. Null unless at least two variants differ in alpha or beta.
+     */
+    static JFreeChart sweepChart(JsonNode results) {
+        Map<String, XYSeries> lines = new LinkedHashMap<>();
+        java.util.Set<String> settings = new java.util.HashSet<>();
+        String protocol = null;
+        for (Iterator<Map.Entry<String, JsonNode>> v = results.path("variants").fields(); v.hasNext(); ) {
+            Map.Entry<String, JsonNode> variant = v.next();
+            JsonNode r = variant.getValue();
+            if (protocol == null) {
+                Iterator<String> names = r.path("evaluation").fieldNames();
+                protocol = names.hasNext() ? names.next() : null;
+            }
+            JsonNode beta = r.path("weightingParams").path("beta");
+            double alpha = r.path("objective").path("alpha").asDouble();
+            String line = beta.isNumber() ? r.path("weighting").asText() + " beta " + beta.asText()
+                    : variant.getKey() + " (" + r.path("weighting").asText() + ")";
+            settings.add(alpha + "/" + line);
+            JsonNode ndcg = r.path("evaluation").path(protocol == null ? "" : protocol).path("factual").path("NDCG@10");
+            if (ndcg.isNumber()) {
+                lines.computeIfAbsent(line, k -> new XYSeries(k, true, true)).addOrUpdate(alpha, ndcg.asDouble());
+            }
+        }
+        boolean sweep = lines.values().stream().anyMatch(s -> s.getItemCount() >= 2) && settings.size() >= 3;
+        if (!sweep) {
+            return null;
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        lines.values().forEach(data::addSeries);
+        JFreeChart chart = ChartFactory.createXYLineChart("Sensitivity to alpha and beta (NDCG@10, " + protocol
+                + ", factual history)", "alpha (weight of the counterfactual loss)", "NDCG@10", data,
+                PlotOrientation.VERTICAL, true, false, false);
+        org.jfree.chart.renderer.xy.XYLineAndShapeRenderer renderer =
+                new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, true);
+        chart.getXYPlot().setRenderer(renderer);
+        return chart;
     }
 
     /** Share of recommended items (top 10, factual history) per popularity quintile, and of test-history items. */

@@ -45,4 +45,34 @@ public class HtmlReportTest {
         assertTrue(csv, csv.startsWith("variant,protocol,history,metric,value\nsft,d3,factual,HR@10,0.300000\n"));
         assertTrue(csv, csv.contains("(oracle),-,-,NDCG@10,0.600000"));
     }
+
+    @Test
+    public void sweepChartPlotsNdcgAgainstAlphaOneLinePerBeta() throws Exception {
+        StringBuilder variants = new StringBuilder("\"sft\": " + variant(0, "uniform", null, 0.10));
+        double[][] grid = {{0.1, 0.25, 0.12}, {0.3, 0.25, 0.14}, {0.1, 0.5, 0.11}, {0.3, 0.5, 0.09}};
+        for (double[] g : grid) {
+            variants.append(", \"a").append(g[0]).append("-b").append(g[1]).append("\": ")
+                    .append(variant(g[0], "linear", g[1], g[2]));
+        }
+        com.fasterxml.jackson.databind.JsonNode results = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"variants\": {" + variants + "}}");
+        org.jfree.chart.JFreeChart chart = HtmlReport.sweepChart(results);
+        org.jfree.data.xy.XYSeriesCollection data = (org.jfree.data.xy.XYSeriesCollection) chart.getXYPlot().getDataset();
+        assertEquals(3, data.getSeriesCount());
+        assertEquals("sft (uniform)", data.getSeries(0).getKey());
+        assertEquals("linear beta 0.25", data.getSeries(1).getKey());
+        assertEquals(0.14, data.getSeries(1).getY(data.getSeries(1).indexOf(0.3)).doubleValue(), 0);
+        assertEquals(0.11, data.getSeries(2).getY(data.getSeries(2).indexOf(0.1)).doubleValue(), 0);
+        // Two variants are a comparison, not a sweep: no chart.
+        com.fasterxml.jackson.databind.JsonNode pair = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"variants\": {\"sft\": " + variant(0, "uniform", null, 0.1) + ", \"cft\": "
+                        + variant(0.1, "linear", 0.25, 0.12) + "}}");
+        assertEquals(null, HtmlReport.sweepChart(pair));
+    }
+
+    private static String variant(double alpha, String weighting, Double beta, double ndcg) {
+        return "{\"objective\": {\"alpha\": " + alpha + "}, \"weighting\": \"" + weighting + "\", \"weightingParams\": "
+                + (beta == null ? "{}" : "{\"beta\": " + beta + "}")
+                + ", \"evaluation\": {\"d3\": {\"factual\": {\"NDCG@10\": " + ndcg + "}}}}";
+    }
 }

@@ -144,6 +144,10 @@ public final class ExperimentPipeline {
             Map<String, Object> results = new LinkedHashMap<>();
             results.put("objective", variant.objective());
             results.put("weighting", variant.weighting().name());
+            // Empty parameter records (uniform) are written as {} rather than refused.
+            results.put("weightingParams", SpecJson.MAPPER.readTree(SpecJson.MAPPER.writer()
+                    .without(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                    .writeValueAsBytes(variant.weighting().params())));
             results.put("trainer", variant.trainer().name());
             results.put("training", training);
             results.put("evaluation", evaluation);
