@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.cftrec.api.data.DatasetStatistics;
 import org.cftrec.api.data.RecDataset;
 import org.cftrec.api.data.ReferenceScores;
+import org.cftrec.runtime.pipeline.PopularityReference;
 import org.cftrec.runtime.plugins.PluginCatalog;
 
 
@@ -33,6 +34,11 @@ public class DatasetCommand implements Action {
         System.out.println("history length -> examples: " + s.historyLengths());
         for (ReferenceScores r : d.references()) {
             System.out.println("reference " + r.name() + ": " + r.metrics());
+        }
+        if (d.references().stream().noneMatch(r -> r.name().equals("popularity"))) {
+            int cases = loaded.spec().evaluation().maxCases();
+            System.out.println("reference popularity (training-target counts, " + (cases > 0 ? "first " + cases
+                    : "all") + " test cases): " + new java.util.TreeMap<>(PopularityReference.compute(d, loaded.spec().evaluation()).metrics()));
         }
         return null;
     }

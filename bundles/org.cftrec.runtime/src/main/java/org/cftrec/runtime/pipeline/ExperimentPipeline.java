@@ -7,6 +7,7 @@ import org.cftrec.api.PluginContext;
 import org.cftrec.api.data.Example;
 import org.cftrec.api.data.Item;
 import org.cftrec.api.data.RecDataset;
+import org.cftrec.api.data.ReferenceScores;
 import org.cftrec.api.eval.CaseRanking;
 import org.cftrec.api.eval.EvaluationCase;
 import org.cftrec.api.eval.EvaluationJob;
@@ -90,7 +91,11 @@ public final class ExperimentPipeline {
         results.put("name", plan.spec().name());
         results.put("seed", plan.spec().seed());
         results.put("dataset", dataset.name());
-        results.put("references", dataset.references());
+        List<ReferenceScores> references = new ArrayList<>(dataset.references());
+        if (references.stream().noneMatch(r -> r.name().equals("popularity"))) {
+            references.add(PopularityReference.compute(dataset, plan.spec().evaluation()));
+        }
+        results.put("references", references);
         results.put("variants", variants);
         dir.writeJson("results.json", results);
         return results;
