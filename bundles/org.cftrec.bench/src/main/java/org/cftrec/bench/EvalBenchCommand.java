@@ -49,6 +49,12 @@ public class EvalBenchCommand implements Action {
     @Option(name = "--d3-batch", description = "cases decoded together by d3 and bigrec (default 32)")
     private int d3Batch = 32;
 
+    @Option(name = "--layers", description = "tiny preset: decoder layers (default 4)")
+    private int layers = 4;
+
+    @Option(name = "--hidden", description = "tiny preset: hidden size (default 256; SwiGLU width 2.6875 x hidden)")
+    private int hidden = 256;
+
     @Option(name = "--protocols", description = "comma-separated subset of d3, bigrec, exact (default all)")
     private String protocols = "d3,bigrec,exact";
 
@@ -82,7 +88,8 @@ public class EvalBenchCommand implements Action {
             corpus.add(p.factual());
         }
         BackboneProvider llama = BenchSupport.plugin(context, BackboneProvider.class, "llama");
-        try (Backbone model = llama.open(BenchSupport.params(llama, "{\"preset\": \"tiny\"}"),
+        try (Backbone model = llama.open(BenchSupport.params(llama, "{\"preset\": \"tiny\", \"layers\": " + layers
+                + ", \"hidden\": " + hidden + ", \"intermediate\": " + Math.round(hidden * 2.6875) + "}"),
                 new BackboneRequest("cpu", corpus, plugins))) {
             System.out.println("engine: " + Djl.describe());
             System.out.println("model: " + model.shape() + "; catalogue " + dataset.catalogue().size() + " items");
