@@ -28,13 +28,8 @@ public record EvaluationSpec(List<PluginRef> protocols, List<Integer> ks, List<H
         }
         historyModes = historyModes == null
                 ? List.of(HistoryMode.FACTUAL, HistoryMode.REMOVED, HistoryMode.SHUFFLED) : List.copyOf(historyModes);
-        if (!historyModes.contains(HistoryMode.FACTUAL)) {
-            throw new IllegalArgumentException("historyModes must include 'factual', got " + historyModes);
-        }
-        maxCases = maxCases == null ? 0 : maxCases;
-        if (maxCases < 0) {
-            throw new IllegalArgumentException("maxCases must be >= 0 (0 = all), got " + maxCases);
-        }
+        requireFactual(historyModes);
+        maxCases = maxCases == null ? 0 : requireCaseCount(maxCases);
         protocolLimits = protocolLimits == null ? Map.of() : Map.copyOf(protocolLimits);
         Set<String> names = protocols.stream().map(PluginRef::plugin).collect(Collectors.toSet());
         for (String name : protocolLimits.keySet()) {
@@ -69,14 +64,11 @@ public record EvaluationSpec(List<PluginRef> protocols, List<Integer> ks, List<H
      */
     public record ProtocolLimits(Integer maxCases, List<HistoryMode> historyModes) {
         public ProtocolLimits {
-            if (maxCases != null && maxCases < 0) {
-                throw new IllegalArgumentException("maxCases must be >= 0 (0 = all), got " + maxCases);
+            if (maxCases != null) {
+                requireCaseCount(maxCases);
             }
             if (historyModes != null) {
-                historyModes = List.copyOf(historyModes);
-                if (!historyModes.contains(HistoryMode.FACTUAL)) {
-                    throw new IllegalArgumentException("historyModes must include 'factual', got " + historyModes);
-                }
+                historyModes = requireFactual(List.copyOf(historyModes));
             }
         }
     }
@@ -84,5 +76,19 @@ public record EvaluationSpec(List<PluginRef> protocols, List<Integer> ks, List<H
     /** The largest cut-off. */
     public int maxK() {
         return ks.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    }
+
+    private static int requireCaseCount(int maxCases) {
+        if (maxCases < 0) {
+            throw new IllegalArgumentException("maxCases must be >= 0 (0 = all), got " + maxCases);
+        }
+        return maxCases;
+    }
+
+    private static List<HistoryMode> requireFactual(List<HistoryMode> historyModes) {
+        if (!historyModes.contains(HistoryMode.FACTUAL)) {
+            throw new IllegalArgumentException("historyModes must include 'factual', got " + historyModes);
+        }
+        return historyModes;
     }
 }

@@ -7,7 +7,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +39,9 @@ final class AmazonRecipe {
     record Sample(String user, List<Review> history, Review target, int position) {
     }
 
-    /** The prepared category: the window that was used, the items (asin to title) and the three splits. */
+    /** The prepared category: the window that was used, the items (asin to title), the three splits and the reviews kept. */
     record Prepared(YearMonth start, YearMonth end, Map<String, String> titles, List<Sample> train,
-                    List<Sample> valid, List<Sample> test, int users, int interactions) {
+                    List<Sample> valid, List<Sample> test, int interactions) {
     }
 
     private AmazonRecipe() {
@@ -110,9 +109,8 @@ final class AmazonRecipe {
         core.forEach(r -> asins.add(r.asin()));
         Map<String, String> kept = new LinkedHashMap<>();
         asins.forEach(a -> kept.put(a, titles.get(a)));
-        Set<String> users = new HashSet<>(byUser.keySet());
         return new Prepared(start, settings.end(), kept, samples.subList(0, train),
-                samples.subList(train, train + valid), samples.subList(train + valid, samples.size()), users.size(),
+                samples.subList(train, train + valid), samples.subList(train + valid, samples.size()),
                 core.size());
     }
 
