@@ -1,11 +1,12 @@
 package org.cftrec.backbone.llama;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import org.cftrec.api.model.DecodingState;
-import org.cftrec.djl.Djl;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,22 +15,29 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Incremental decoding with a KV cache split in two: the prompts' keys and values, one entry per prompt,
- * and the generated tokens' keys and values, one entry per row. Rows come in equal consecutive groups that
- * share a prompt (row r reads prompt r / group), so beam search's expand and reorder steps copy only the few
- * generated positions, never the long prompt: reordering the prompt cache per step was what made decoding
- * slow. A selection that breaks the grouping (rows of unequal counts per prompt) falls back to one prompt
- * entry per row. Every step computes one token per row; intermediates of a step are freed with it.
+ * Incremental decoding with a KV cache in three segments (see {@link SegmentedAttention}): the leading tokens
+ * all prompts share (computed once, {@link SharedPrefill}), each prompt's remaining tokens (one entry per prompt)
+ * and the generated tokens (one entry per row). Rows come in equal consecutive groups that share a prompt (row r
+ * reads prompt r / group), so beam search's expand and reorder steps copy only the few generated positions,
+ * never the prompts: reordering the prompt cache per step was what made decoding slow. A selection that breaks
+ * the grouping (rows of unequal counts per prompt) falls back to one prompt entry per row. Every step computes
+ * one token per row; intermediates of a step are freed with it.
  */
 final class KvCacheState implements DecodingState {
+    /** Prompts of a batch sharing at least this many leading tokens compute them once (below, not worth a pass). */
+    static final int MIN_SHARED_PREFIX = 8;
+
     private final LlamaBackbone model;
+    private final SharedPrefill shared;
     private final NDManager manager;
     /** The state's arrays; replaced as a whole by each step (see {@link #keep}). */
     private Snapshot current;
+    private boolean closed;
 
     /**
-     * promptKeys/promptValues[l]: [prompts, kvHeads, P, d]; promptBias: [prompts, 1, 1, P] (masks padding);
-     * generatedKeys/Values[l]: [rows, kvHeads, T, d], null before the first append; group: rows per prompt.
+     * promptKeys[l]: [prompts, kvHeads, d, P] (transposed); promptValues[l]: [prompts, kvHeads, P, d];
+     * promptBias: [prompts, 1, 1, P] (masks padding); group: rows per prompt; generatedKeys[l]: [rows, kvHeads,
+     * d, T] (transposed) and generatedValues[l]: [rows, kvHeads, T, d], null before the first append.
      */
     private record Snapshot(NDArray[] promptKeys, NDArray[] promptValues, NDArray promptBias, int group,
                             NDArray[] generatedKeys, NDArray[] generatedValues, NDArray nextPositions,
@@ -48,24 +56,32 @@ final class KvCacheState implements DecodingState {
         }
     }
 
-    private KvCacheState(LlamaBackbone model) {
+    private KvCacheState(LlamaBackbone model, SharedPrefill shared) {
         this.model = model;
+        this.shared = shared.retain();
         this.manager = model.manager().newSubManager();
     }
 
     static KvCacheState prefill(LlamaBackbone model, NDArray tokenIds, NDArray positionIds, NDArray attentionMask) {
-        KvCacheState state = new KvCacheState(model);
-        long batch = tokenIds.getShape().get(0);
-        long length = tokenIds.getShape().get(1);
+        PromptSplit split = PromptSplit.of(rows(tokenIds), rows(positionIds), rows(attentionMask), MIN_SHARED_PREFIX);
+        KvCacheState state = new KvCacheState(model, new SharedPrefill(model, split.prefixTokens(),
+                split.prefixPositions()));
         int layers = model.config().layers();
         try (NDScope ignored = new NDScope()) {
-            NDArray x = model.embed(tokenIds);
-            NDArray[] rope = model.rotary(positionIds);
-            NDArray paddingBias = LlamaBackbone.paddingBias(attentionMask, batch, length);
+            NDManager m = tokenIds.getManager();
+            NDArray tokens = m.create(split.tokens());
+            NDArray positions = m.create(split.positions());
+            long batch = tokens.getShape().get(0);
+            long length = tokens.getShape().get(1);
+            NDArray x = model.embed(tokens);
+            NDArray[] rope = model.rotary(positions);
+            NDArray paddingBias = LlamaBackbone.paddingBias(m.create(split.mask()), batch, length);
+            NDArray bias = model.causalMask(length).add(paddingBias);
             NDArray[][] cache = new NDArray[layers][];
-            LlamaBackbone.Attention attention = model.fullAttention(model.causalMask(length).add(paddingBias), cache);
+            LlamaBackbone.Attention attention = state.shared.hasPrefix() ? state.afterPrefix(bias, cache)
+                    : model.fullAttention(bias, cache);
             for (int l = 0; l < layers; l++) {
-                x = model.layer(l, x, rope, attention);
+                x = model.layer(l, state.shared.layer(l), x, rope, attention);
             }
             NDArray last = x.get(new NDIndex(":, " + (length - 1) + ":, :"));
             NDArray hidden = model.rmsNorm(last, model.parameters().get("model.norm.weight"))
@@ -73,13 +89,49 @@ final class KvCacheState implements DecodingState {
             NDArray[] keys = new NDArray[layers];
             NDArray[] values = new NDArray[layers];
             for (int l = 0; l < layers; l++) {
-                keys[l] = cache[l][0];
+                keys[l] = transposedKeys(cache[l][0]);
                 values[l] = cache[l][1];
             }
             state.keep(new Snapshot(keys, values, paddingBias, 1, new NDArray[layers], new NDArray[layers],
-                    positionIds.get(new NDIndex(":, " + (length - 1))).add(1), hidden, model.vocabularyLogits(hidden)));
+                    positions.get(new NDIndex(":, " + (length - 1))).add(1), hidden, model.vocabularyLogits(hidden)));
         }
         return state;
+    }
+
+    /** Leading tokens the prompts share, computed once (0: none). */
+    long sharedPrefixLength() {
+        return shared.prefixLength();
+    }
+
+    private static long[][] rows(NDArray matrix) {
+        int columns = (int) matrix.getShape().get(1);
+        long[] flat = matrix.toLongArray();
+        long[][] rows = new long[flat.length / columns][];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = java.util.Arrays.copyOfRange(flat, r * columns, (r + 1) * columns);
+        }
+        return rows;
+    }
+
+    /** Keys [B, kvHeads, P, d] → contiguous [B, kvHeads, d, P]: flattening the transposed view copies in that order. */
+    static NDArray transposedKeys(NDArray keys) {
+        Shape k = keys.getShape();
+        return keys.transpose(0, 1, 3, 2).flatten().reshape(k.get(0), k.get(1), k.get(3), k.get(2));
+    }
+
+    /**
+     * The prompts' suffixes attend to the shared prefix (every key visible) and to their own keys (causal, padding
+     * masked, {@code bias}), one softmax over both; each layer's own keys and values are stored in capture[l].
+     */
+    private LlamaBackbone.Attention afterPrefix(NDArray bias, NDArray[][] capture) {
+        return (l, q, k, v) -> {
+            capture[l] = new NDArray[] {k, v};
+            NDArray own = q.matMul(model.repeatKv(k).transpose(0, 1, 3, 2)).add(bias);
+            NDArray fromPrefix = q.matMul(model.repeatKv(shared.prefixKeys(l))); // broadcast over the batch
+            NDList weights = fromPrefix.concat(own, 3).softmax(3).split(new long[] {shared.prefixLength()}, 3);
+            return weights.get(0).matMul(model.repeatKv(shared.prefixValues(l)))
+                    .add(weights.get(1).matMul(model.repeatKv(v)));
+        };
     }
 
     @Override
@@ -103,68 +155,25 @@ final class KvCacheState implements DecodingState {
             NDArray[] keys = new NDArray[layers];
             NDArray[] values = new NDArray[layers];
             LlamaBackbone.Attention attention = (l, q, k, v) -> {
-                keys[l] = s.generatedKeys[l] == null ? k : s.generatedKeys[l].concat(k, 2);
+                NDArray newKeys = k.transpose(0, 1, 3, 2);
+                keys[l] = s.generatedKeys[l] == null ? newKeys : s.generatedKeys[l].concat(newKeys, 3);
                 values[l] = s.generatedValues[l] == null ? v : s.generatedValues[l].concat(v, 2);
-                return attendOneToken(q, s.promptKeys[l], s.promptValues[l], s.promptBias, s.group, keys[l], values[l]);
+                List<SegmentedAttention.Segment> segments = new ArrayList<>(3);
+                if (shared.hasPrefix()) {
+                    segments.add(new SegmentedAttention.Segment(shared.prefixKeys(l), shared.prefixValues(l), null));
+                }
+                segments.add(new SegmentedAttention.Segment(s.promptKeys[l], s.promptValues[l], s.promptBias));
+                segments.add(new SegmentedAttention.Segment(keys[l], values[l], null));
+                return SegmentedAttention.attendOne(q, segments);
             };
             for (int l = 0; l < layers; l++) {
-                x = model.layer(l, x, rope, attention);
+                x = model.layer(l, shared.layer(l), x, rope, attention);
             }
             NDArray hidden = model.rmsNorm(x, model.parameters().get("model.norm.weight"))
                     .reshape(rows, model.config().hiddenSize());
             keep(new Snapshot(s.promptKeys, s.promptValues, s.promptBias, s.group, keys, values,
                     s.nextPositions.add(1), hidden, model.vocabularyLogits(hidden)));
         }
-    }
-
-    /**
-     * Attention of one new query per row over its prompt and its generated tokens, one softmax over both.
-     * The prompt part runs as one matrix product per prompt for all rows of its group: queries of a group are
-     * gathered into the M dimension ([prompts, kvHeads, group × headsPerKv, d] × [prompts, kvHeads, d, P]).
-     */
-    private NDArray attendOneToken(NDArray q, NDArray promptKeys, NDArray promptValues, NDArray promptBias, int group,
-                                   NDArray generatedKeys, NDArray generatedValues) {
-        long rows = q.getShape().get(0);
-        long heads = q.getShape().get(1);
-        long d = q.getShape().get(3);
-        long kvHeads = promptKeys.getShape().get(1);
-        long perKv = heads / kvHeads;
-        long prompts = promptKeys.getShape().get(0);
-        long promptLength = promptKeys.getShape().get(2);
-        double scale = 1.0 / Math.sqrt(d);
-        NDArray perRow = q.reshape(rows, kvHeads, perKv, d);
-        NDArray grouped = toPromptMajor(perRow, prompts, group, kvHeads, perKv, d);
-        NDArray promptScores = grouped.matMul(promptKeys.transpose(0, 1, 3, 2));
-        promptScores = promptScores.mul(Djl.scalar(promptScores, scale)).add(promptBias);
-        NDArray generatedScores = perRow.matMul(generatedKeys.transpose(0, 1, 3, 2));
-        generatedScores = generatedScores.mul(Djl.scalar(generatedScores, scale));
-        NDArray weights = toRowMajor(promptScores, prompts, group, kvHeads, perKv, promptLength)
-                .concat(generatedScores, 3).softmax(3);
-        NDArray promptWeights = weights.get(new NDIndex(":, :, :, :" + promptLength));
-        NDArray generatedWeights = weights.get(new NDIndex(":, :, :, " + promptLength + ":"));
-        NDArray fromPrompt = toPromptMajor(promptWeights, prompts, group, kvHeads, perKv, promptLength)
-                .matMul(promptValues);
-        return toRowMajor(fromPrompt, prompts, group, kvHeads, perKv, d)
-                .add(generatedWeights.matMul(generatedValues))
-                .reshape(rows, heads, 1, d);
-    }
-
-    /** [prompts × group, kvHeads, perKv, n] → [prompts, kvHeads, group × perKv, n]. */
-    private static NDArray toPromptMajor(NDArray x, long prompts, int group, long kvHeads, long perKv, long n) {
-        if (group == 1) {
-            return x;
-        }
-        return x.reshape(prompts, group, kvHeads, perKv, n).transpose(0, 2, 1, 3, 4)
-                .reshape(prompts, kvHeads, group * perKv, n);
-    }
-
-    /** Inverse of {@link #toPromptMajor}. */
-    private static NDArray toRowMajor(NDArray x, long prompts, int group, long kvHeads, long perKv, long n) {
-        if (group == 1) {
-            return x;
-        }
-        return x.reshape(prompts, kvHeads, group, perKv, n).transpose(0, 2, 1, 3, 4)
-                .reshape(prompts * group, kvHeads, perKv, n);
     }
 
     @Override
@@ -174,7 +183,7 @@ final class KvCacheState implements DecodingState {
 
     @Override
     public DecodingState fork(NDArray rows) {
-        KvCacheState copy = new KvCacheState(model);
+        KvCacheState copy = new KvCacheState(model, shared);
         gatherInto(copy, rows, true);
         return copy;
     }
@@ -268,6 +277,10 @@ final class KvCacheState implements DecodingState {
 
     @Override
     public void close() {
-        manager.close();
+        if (!closed) {
+            closed = true;
+            manager.close();
+            shared.release();
+        }
     }
 }

@@ -2,9 +2,9 @@ package org.cftrec.backbone.llama;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -106,8 +106,9 @@ public final class LlamaBackbone implements Backbone {
         NDArray x = embed(tokenIds);
         NDArray[] rope = rotary(positionIds);
         Attention attention = fullAttention(causalMask(length).add(paddingBias(attentionMask, batch, length)), null);
-        for (int l = 0; l < config.layers(); l++) {
-            x = layer(l, x, rope, attention);
+        LayerWeights[] layers = layerWeights();
+        for (int l = 0; l < layers.length; l++) {
+            x = layer(l, layers[l], x, rope, attention);
         }
         return rmsNorm(x, weights.get("model.norm.weight"));
     }
@@ -132,12 +133,17 @@ public final class LlamaBackbone implements Backbone {
         return Djl.selectRows(table, tokenIds.flatten()).reshape(shape.get(0), shape.get(1), config.hiddenSize());
     }
 
-    /** cos and sin of the rotary angles, [B, 1, T, headSize] each (half-split layout: angles repeated twice). */
+    /** The layers' weights in the forward pass's layout (see {@link LayerWeights}), from the current parameters. */
+    LayerWeights[] layerWeights() {
+        return LayerWeights.of(weights, config);
+    }
+
+    /** cos and sin of the rotary angles, [B, T, 1, headSize] each (half-split layout: angles repeated twice). */
     NDArray[] rotary(NDArray positionIds) {
         Shape shape = positionIds.getShape();
         NDArray angles = positionIds.toType(DataType.FLOAT32, false).expandDims(2)
                 .mul(inverseFrequencies.reshape(1, 1, -1));
-        NDArray full = angles.concat(angles, 2).reshape(shape.get(0), 1, shape.get(1), config.headSize());
+        NDArray full = angles.concat(angles, 2).reshape(shape.get(0), shape.get(1), 1, config.headSize());
         return new NDArray[] {full.cos(), full.sin()};
     }
 
@@ -157,8 +163,9 @@ public final class LlamaBackbone implements Backbone {
     }
 
     /**
-     * How a layer's queries meet the keys and values: q [B, heads, L, d], k and v [B, kvHeads, L, d] (rotated)
-     * in, attended values [B, heads, L, d] out. Full-sequence attention and KV-cache decoding differ only here.
+     * How a layer's queries meet the keys and values: q [B, heads, L, d] (already scaled by 1/sqrt(d)), k and v
+     * [B, kvHeads, L, d] (q and k rotated) in, attended values [B, heads, L, d] out. Full-sequence attention and
+     * KV-cache decoding differ only here.
      */
     interface Attention {
         NDArray attend(int layer, NDArray q, NDArray k, NDArray v);
@@ -169,37 +176,39 @@ public final class LlamaBackbone implements Backbone {
      * layer's keys and values are stored in capture[l] = {keys, values}.
      */
     Attention fullAttention(NDArray bias, NDArray[][] capture) {
-        double scale = 1.0 / Math.sqrt(config.headSize());
         return (l, q, k, v) -> {
             if (capture != null) {
                 capture[l] = new NDArray[] {k, v};
             }
-            NDArray raw = q.matMul(repeatKv(k).transpose(0, 1, 3, 2));
-            NDArray scores = raw.mul(Djl.scalar(raw, scale)).add(bias);
-            return scores.softmax(3).matMul(repeatKv(v));
+            return q.matMul(repeatKv(k).transpose(0, 1, 3, 2)).add(bias).softmax(3).matMul(repeatKv(v));
         };
     }
 
     /** One decoder layer; {@code attention} decides which keys and values the queries see. */
-    NDArray layer(int l, NDArray x, NDArray[] rope, Attention attention) {
-        String p = "model.layers." + l + ".";
+    NDArray layer(int l, LayerWeights w, NDArray x, NDArray[] rope, Attention attention) {
         long batch = x.getShape().get(0);
         long length = x.getShape().get(1);
         int hd = config.headSize();
-        NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"));
-        NDArray q = project(h, p + "self_attn.q_proj").reshape(batch, length, config.heads(), hd).transpose(0, 2, 1, 3);
-        NDArray k = project(h, p + "self_attn.k_proj").reshape(batch, length, config.kvHeads(), hd).transpose(0, 2, 1, 3);
-        NDArray v = project(h, p + "self_attn.v_proj").reshape(batch, length, config.kvHeads(), hd).transpose(0, 2, 1, 3);
-        q = applyRotary(q, rope);
-        k = applyRotary(k, rope);
+        int heads = config.heads();
+        int kvHeads = config.kvHeads();
+        NDArray qkv = rmsNorm(x, w.inputNorm()).matMul(w.qkv());
+        if (w.qkvBias() != null) {
+            qkv = qkv.add(w.qkvBias());
+        }
+        NDList qkAndV = qkv.split(new long[] {(long) (heads + kvHeads) * hd}, 2);
+        // q and k rotated together: [B, T, heads + kvHeads, d] against cos and sin [B, T, 1, d].
+        NDList qAndK = applyRotary(qkAndV.get(0).reshape(batch, length, heads + kvHeads, hd), rope)
+                .split(new long[] {heads}, 2);
+        NDArray q = qAndK.get(0).transpose(0, 2, 1, 3);
+        NDArray k = qAndK.get(1).transpose(0, 2, 1, 3);
+        NDArray v = qkAndV.get(1).reshape(batch, length, kvHeads, hd).transpose(0, 2, 1, 3);
         NDArray attended = attention.attend(l, q, k, v).transpose(0, 2, 1, 3)
-                .reshape(batch, length, (long) config.heads() * hd);
-        x = x.add(attended.matMul(weights.get(p + "self_attn.o_proj.weight").transpose()));
-        NDArray m = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"));
-        NDArray gate = m.matMul(weights.get(p + "mlp.gate_proj.weight").transpose());
-        NDArray up = m.matMul(weights.get(p + "mlp.up_proj.weight").transpose());
-        NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(up);
-        return x.add(swiglu.matMul(weights.get(p + "mlp.down_proj.weight").transpose()));
+                .reshape(batch, length, (long) heads * hd);
+        x = x.add(attended.matMul(w.output()));
+        NDList gateUp = rmsNorm(x, w.postNorm()).matMul(w.gateUp()).split(2, 2);
+        NDArray gate = gateUp.get(0);
+        NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(gateUp.get(1));
+        return x.add(swiglu.matMul(w.down()));
     }
 
     NDArray rmsNorm(NDArray x, NDArray weight) {
@@ -209,23 +218,15 @@ public final class LlamaBackbone implements Backbone {
         return x.div(rms).mul(weight);
     }
 
-    private NDArray project(NDArray x, String name) {
-        NDArray y = x.matMul(weights.get(name + ".weight").transpose());
-        NDArray bias = weights.get(name + ".bias");
-        return bias == null ? y : y.add(bias);
-    }
-
     /** Hugging Face rotary layout: x * cos + rotate_half(x) * sin, rotate_half([a, b]) = [-b, a]. */
     private NDArray applyRotary(NDArray x, NDArray[] rope) {
-        int half = config.headSize() / 2;
-        NDArray first = x.get(new NDIndex(":, :, :, :" + half));
-        NDArray second = x.get(new NDIndex(":, :, :, " + half + ":"));
-        NDArray rotated = second.neg().concat(first, 3);
+        NDList halves = x.split(2, 3);
+        NDArray rotated = halves.get(1).neg().concat(halves.get(0), 3);
         return x.mul(rope[0]).add(rotated.mul(rope[1]));
     }
 
     /** Grouped-query attention: each key/value head serves heads/kvHeads consecutive query heads. */
-    private NDArray repeatKv(NDArray x) {
+    NDArray repeatKv(NDArray x) {
         int groups = config.heads() / config.kvHeads();
         if (groups == 1) {
             return x;

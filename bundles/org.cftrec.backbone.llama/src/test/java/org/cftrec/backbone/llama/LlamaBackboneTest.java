@@ -150,6 +150,46 @@ public class LlamaBackboneTest {
         }
     }
 
+    @Test
+    public void promptsSharingAPrefixComputeItOnceAndMatchEachRowsFullForward() {
+        long[] prefix = {3, 5, 7, 4, 9, 6, 8, 10, 11};
+        long[][] suffixes = {{4, 6}, {7}, {5, 9, 3}};
+        int width = prefix.length + 3;
+        long[][] prompts = new long[3][width];
+        long[][] mask = new long[3][width];
+        java.util.List<java.util.List<Long>> rows = new java.util.ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            java.util.List<Long> real = new java.util.ArrayList<>();
+            for (long t : prefix) {
+                real.add(t);
+            }
+            for (long t : suffixes[p]) {
+                real.add(t);
+            }
+            for (int c = 0; c < width; c++) {
+                int i = c - (width - real.size());
+                prompts[p][c] = i >= 0 ? real.get(i) : 0;
+                mask[p][c] = i >= 0 ? 1 : 0;
+            }
+            rows.add(real);
+        }
+        try (DecodingState state = model.prefill(manager.create(prompts), positions(mask), manager.create(mask))) {
+            assertEquals(prefix.length, ((KvCacheState) state).sharedPrefixLength());
+            assertRowsMatchFullForward(state, rows);
+            rows = reorder(state, rows, new long[] {0, 0, 1, 1, 2, 2});
+            rows = step(state, rows, new long[] {7, 4, 10, 5, 3, 9});
+            rows = reorder(state, rows, new long[] {1, 1, 2, 3, 5, 4});
+            rows = step(state, rows, new long[] {8, 8, 6, 7, 4, 10});
+            rows = reorder(state, rows, new long[] {0, 4, 5}); // unequal counts per prompt
+            rows = step(state, rows, new long[] {5, 9, 3});
+            try (DecodingState fork = state.fork(manager.create(new long[] {1, 1}))) {
+                step(fork, java.util.List.of(new java.util.ArrayList<>(rows.get(1)),
+                        new java.util.ArrayList<>(rows.get(1))), new long[] {4, 7});
+            }
+            step(state, rows, new long[] {6, 6, 6});
+        }
+    }
+
     private java.util.List<java.util.List<Long>> reorder(DecodingState state, java.util.List<java.util.List<Long>> rows,
                                                          long[] selection) {
         state.select(manager.create(selection));

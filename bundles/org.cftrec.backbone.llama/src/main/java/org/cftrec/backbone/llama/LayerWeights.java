@@ -1,0 +1,65 @@
+package org.cftrec.backbone.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import org.cftrec.djl.Djl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One decoder layer's weights laid out for the forward pass, derived from the Hugging Face tensors: every
+ * projection transposed to [in, out] and stored contiguously (a product with a transposed view runs 15 %
+ * slower on CPU), q, k and v fused into one product with the attention scale 1/sqrt(headSize) folded into q,
+ * gate and up fused into another. Fewer, larger products: a decoding step is dominated by small operations.
+ * Built from the parameters with differentiable operations, so training sees gradients on the originals.
+ *
+ * @param qkv     [hidden, (heads + 2 kvHeads) headSize]: scaled q, then k, then v
+ * @param qkvBias the same columns' biases, or null (models without attention biases)
+ * @param output  [heads headSize, hidden]
+ * @param gateUp  [hidden, 2 intermediate]: gate, then up
+ * @param down    [intermediate, hidden]
+ */
+record LayerWeights(NDArray inputNorm, NDArray qkv, NDArray qkvBias, NDArray output, NDArray postNorm,
+                    NDArray gateUp, NDArray down) {
+
+    static LayerWeights[] of(Map<String, NDArray> weights, LlamaConfig config) {
+        double scale = 1.0 / Math.sqrt(config.headSize());
+        LayerWeights[] layers = new LayerWeights[config.layers()];
+        for (int l = 0; l < layers.length; l++) {
+            String p = "model.layers." + l + ".";
+            NDArray q = weights.get(p + "self_attn.q_proj.weight");
+            NDArray qkv = NDArrays.concat(new NDList(q.mul(Djl.scalar(q, scale)).transpose(),
+                    weights.get(p + "self_attn.k_proj.weight").transpose(),
+                    weights.get(p + "self_attn.v_proj.weight").transpose()), 1);
+            NDArray qBias = weights.get(p + "self_attn.q_proj.bias");
+            NDArray qkvBias = qBias == null ? null : NDArrays.concat(new NDList(qBias.mul(Djl.scalar(qBias, scale)),
+                    weights.get(p + "self_attn.k_proj.bias"), weights.get(p + "self_attn.v_proj.bias")), 0);
+            NDArray gateUp = NDArrays.concat(new NDList(weights.get(p + "mlp.gate_proj.weight").transpose(),
+                    weights.get(p + "mlp.up_proj.weight").transpose()), 1);
+            layers[l] = new LayerWeights(weights.get(p + "input_layernorm.weight"), qkv, qkvBias,
+                    contiguousTranspose(weights.get(p + "self_attn.o_proj.weight")),
+                    weights.get(p + "post_attention_layernorm.weight"), gateUp,
+                    contiguousTranspose(weights.get(p + "mlp.down_proj.weight")));
+        }
+        return layers;
+    }
+
+    /** The arrays made here (the norms are the parameters themselves and are not listed). */
+    List<NDArray> derived() {
+        List<NDArray> arrays = new ArrayList<>(List.of(qkv, output, gateUp, down));
+        if (qkvBias != null) {
+            arrays.add(qkvBias);
+        }
+        return arrays;
+    }
+
+    /** [out, in] → contiguous [in, out]: flattening a transposed view copies it in the new order. */
+    private static NDArray contiguousTranspose(NDArray matrix) {
+        long out = matrix.getShape().get(0);
+        long in = matrix.getShape().get(1);
+        return matrix.transpose().flatten().reshape(in, out);
+    }
+}

@@ -1,0 +1,87 @@
+package org.cftrec.backbone.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every row of a prefill shares, computed once and read by the prefill's state and all its forks: the
+ * layers' weights in the forward layout and, when the prompts share leading tokens, those tokens' keys and
+ * values. Reference counted: freed when the last state reading it closes.
+ */
+final class SharedPrefill {
+    private final LayerWeights[] layers;
+    /** Per layer, the shared prefix's keys [1, kvHeads, d, p] (transposed) and values [1, kvHeads, p, d]; null without. */
+    private final NDArray[] prefixKeys;
+    private final NDArray[] prefixValues;
+    private final NDManager manager;
+    private final AtomicInteger users = new AtomicInteger();
+
+    SharedPrefill(LlamaBackbone model, long[] prefixTokens, long[] prefixPositions) {
+        manager = model.manager().newSubManager();
+        int count = model.config().layers();
+        try (NDScope ignored = new NDScope()) {
+            layers = model.layerWeights();
+            for (LayerWeights layer : layers) {
+                layer.derived().forEach(this::keep);
+            }
+            if (prefixTokens.length == 0) {
+                prefixKeys = null;
+                prefixValues = null;
+            } else {
+                NDArray[][] cache = new NDArray[count][];
+                NDArray x = model.embed(manager.create(new long[][] {prefixTokens}));
+                NDArray[] rope = model.rotary(manager.create(new long[][] {prefixPositions}));
+                LlamaBackbone.Attention attention = model.fullAttention(model.causalMask(prefixTokens.length), cache);
+                for (int l = 0; l < count; l++) {
+                    x = model.layer(l, layers[l], x, rope, attention);
+                }
+                prefixKeys = new NDArray[count];
+                prefixValues = new NDArray[count];
+                for (int l = 0; l < count; l++) {
+                    prefixKeys[l] = keep(KvCacheState.transposedKeys(cache[l][0]));
+                    prefixValues[l] = keep(cache[l][1]);
+                }
+            }
+        }
+    }
+
+    private NDArray keep(NDArray array) {
+        NDScope.unregister(array);
+        array.attach(manager);
+        return array;
+    }
+
+    LayerWeights layer(int l) {
+        return layers[l];
+    }
+
+    boolean hasPrefix() {
+        return prefixKeys != null;
+    }
+
+    NDArray prefixKeys(int l) {
+        return prefixKeys[l];
+    }
+
+    NDArray prefixValues(int l) {
+        return prefixValues[l];
+    }
+
+    long prefixLength() {
+        return prefixKeys == null ? 0 : prefixKeys[0].getShape().get(3);
+    }
+
+    SharedPrefill retain() {
+        users.incrementAndGet();
+        return this;
+    }
+
+    void release() {
+        if (users.decrementAndGet() == 0) {
+            manager.close();
+        }
+    }
+}
