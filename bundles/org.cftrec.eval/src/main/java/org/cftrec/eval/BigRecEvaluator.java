@@ -32,7 +32,7 @@ public class BigRecEvaluator implements Evaluator<BigRecEvaluator.Params> {
      * @param lengthPenalty default 1.0
      * @param maxTokens     longest generated text (default 48)
      * @param mergeBeams    merge the rankings of all beams round-robin (default false: the best beam only)
-     * @param batchCases    cases decoded together (default 32; beams share their prompt's cache)
+     * @param batchCases    cases decoded together (default 64; beams share their prompt's cache)
      */
     public record Params(Integer beams, Double lengthPenalty, Integer maxTokens, Boolean mergeBeams, Integer batchCases) {
         public Params {
@@ -40,7 +40,7 @@ public class BigRecEvaluator implements Evaluator<BigRecEvaluator.Params> {
             lengthPenalty = lengthPenalty == null ? 1.0 : lengthPenalty;
             maxTokens = maxTokens == null ? 48 : maxTokens;
             mergeBeams = mergeBeams != null && mergeBeams;
-            batchCases = batchCases == null ? 32 : batchCases;
+            batchCases = batchCases == null ? 64 : batchCases;
             if (beams < 1 || maxTokens < 1 || batchCases < 1) {
                 throw new IllegalArgumentException("beams, maxTokens and batchCases must be >= 1");
             }
@@ -66,23 +66,28 @@ public class BigRecEvaluator implements Evaluator<BigRecEvaluator.Params> {
         FreeBeamSearch search = new FreeBeamSearch(model, params.beams(), params.lengthPenalty(), params.maxTokens());
         List<CaseRanking> rankings = new ArrayList<>();
         List<EvaluationCase> cases = job.cases();
-        for (int from = 0; from < cases.size(); from += params.batchCases()) {
-            List<EvaluationCase> chunk = cases.subList(from, Math.min(from + params.batchCases(), cases.size()));
+        for (List<EvaluationCase> chunk : PromptBatch.balancedBatches(cases, params.batchCases())) {
             List<List<FreeBeamSearch.Hypothesis>> generated = search.search(chunk.stream().map(EvaluationCase::prompt).toList());
+            // The grounded beams of the whole chunk are embedded together (one batched forward, not one per case).
+            List<List<FreeBeamSearch.Hypothesis>> grounded = generated.stream()
+                    .map(beams -> params.mergeBeams() ? beams : beams.subList(0, Math.min(1, beams.size()))).toList();
+            float[][] embedded = embed(model, grounded.stream().flatMap(List::stream).map(h -> h.tokens().length == 0
+                    ? new long[] {model.tokenizer().eosTokenId()} : h.tokens()).toList());
+            int offset = 0;
             for (int i = 0; i < chunk.size(); i++) {
-                rankings.add(ranking(job, chunk.get(i), generated.get(i), items, ids, params));
+                int count = grounded.get(i).size();
+                rankings.add(ranking(job, chunk.get(i), generated.get(i),
+                        Arrays.copyOfRange(embedded, offset, offset + count), items, ids));
+                offset += count;
             }
         }
         return rankings;
     }
 
+    /** A case's ranking: the grounded beams' embeddings ranked against the items', merged round-robin. */
     private static CaseRanking ranking(EvaluationJob job, EvaluationCase c, List<FreeBeamSearch.Hypothesis> beams,
-                                       float[][] items, List<String> ids, Params params) {
+                                       float[][] generated, float[][] items, List<String> ids) {
         Backbone model = job.backbone();
-        List<FreeBeamSearch.Hypothesis> used = params.mergeBeams() ? beams : beams.subList(0, Math.min(1, beams.size()));
-        List<long[]> texts = used.stream().map(h -> h.tokens().length == 0
-                ? new long[] {model.tokenizer().eosTokenId()} : h.tokens()).toList();
-        float[][] generated = embed(model, texts);
         List<List<String>> perBeam = new ArrayList<>();
         for (float[] g : generated) {
             perBeam.add(byDistance(g, items, ids));

@@ -13,10 +13,21 @@ import java.util.List;
  * Beam search restricted to a {@link TitleTrie}, batched over cases and beams with the backbone's KV cache.
  * Every finished hypothesis is a catalogue text. Scores are summed log-probabilities; a finished hypothesis
  * scores sum / length^lengthPenalty (0 = D3, 1 = BIGRec style), as in Hugging Face beam search.
+ * The decoding state holds only what is alive: finished cases leave it, and every case has as many rows as the
+ * widest case has live beams (titles all open with the same quote, so the first step runs one row per case,
+ * not {@code beams}).
  */
 final class ConstrainedBeamSearch {
     /** A finished hypothesis: the trie end node reached and its score. */
     record Hypothesis(TitleTrie.Node end, double score) {
+    }
+
+    /** A live beam: its row in the decoding state, summed log-probability and trie node. */
+    private record Beam(int row, double score, TitleTrie.Node node) {
+    }
+
+    /** An extension of a beam by one token: the beam's row, the token and the extended score and node. */
+    private record Candidate(int parentRow, long token, double score, TitleTrie.Node node) {
     }
 
     private final Backbone backbone;
@@ -36,58 +47,38 @@ final class ConstrainedBeamSearch {
     /** Finished hypotheses per prompt, best first (at most {@code beams}). */
     List<List<Hypothesis>> search(List<String> prompts) {
         int cases = prompts.size();
-        int rows = cases * beams;
-        double[] scores = new double[rows];
-        TitleTrie.Node[] nodes = new TitleTrie.Node[rows];
         List<List<Hypothesis>> finished = new ArrayList<>();
-        boolean[] done = new boolean[cases];
+        List<List<Beam>> live = new ArrayList<>();
+        List<Integer> active = new ArrayList<>();
         for (int c = 0; c < cases; c++) {
             finished.add(new ArrayList<>());
-            for (int b = 0; b < beams; b++) {
-                scores[c * beams + b] = b == 0 ? 0 : Double.NEGATIVE_INFINITY; // one live beam to start
-                nodes[c * beams + b] = trie.root;
-            }
+            live.add(List.of(new Beam(c, 0, trie.root))); // the prefill's row c
+            active.add(c);
         }
         try (NDManager manager = backbone.manager().newSubManager();
              DecodingState state = PromptBatch.prefill(backbone, manager, prompts)) {
-            long[] expand = new long[rows];
-            for (int r = 0; r < rows; r++) {
-                expand[r] = r / beams;
-            }
-            select(state, manager, expand);
-            for (int length = 1; length <= maxTokens; length++) {
-                float[][] logp;
-                try (NDScope ignored = new NDScope()) {
-                    logp = PromptBatch.logProbabilities(state);
-                }
-                long[] parents = new long[rows];
-                long[] tokens = new long[rows];
-                double[] nextScores = new double[rows];
-                TitleTrie.Node[] nextNodes = new TitleTrie.Node[rows];
-                boolean anyLive = false;
-                for (int c = 0; c < cases; c++) {
-                    int live = done[c] ? 0 : advance(c, length, logp, scores, nodes, finished.get(c), parents, tokens,
-                            nextScores, nextNodes);
-                    for (int b = live; b < beams; b++) { // dead slots: keep a row, never extended
-                        int row = c * beams + b;
-                        parents[row] = c * beams;
-                        tokens[row] = trie.eos;
-                        nextScores[row] = Double.NEGATIVE_INFINITY;
-                        nextNodes[row] = trie.root;
+            for (int length = 1; length <= maxTokens && !active.isEmpty(); length++) {
+                float[] allowed = allowedLogProbabilities(state, active, live);
+                int read = 0;
+                List<Integer> stillActive = new ArrayList<>();
+                List<List<Candidate>> extensions = new ArrayList<>();
+                for (int c : active) {
+                    List<Candidate> candidates = new ArrayList<>();
+                    for (Beam beam : live.get(c)) {
+                        for (var child : beam.node().children.entrySet()) {
+                            candidates.add(new Candidate(beam.row(), child.getKey(), beam.score() + allowed[read++],
+                                    child.getValue()));
+                        }
                     }
-                    if (live == 0 || finishedCannotImprove(finished.get(c), nextScores, c, length)) {
-                        done[c] = true;
+                    List<Candidate> kept = advance(length, candidates, finished.get(c));
+                    if (!kept.isEmpty() && !finishedCannotImprove(finished.get(c), kept, length)) {
+                        stillActive.add(c);
+                        extensions.add(kept);
                     }
-                    anyLive |= !done[c];
                 }
-                if (!anyLive) {
-                    break;
-                }
-                System.arraycopy(nextScores, 0, scores, 0, rows);
-                System.arraycopy(nextNodes, 0, nodes, 0, rows);
-                select(state, manager, parents);
-                try (NDScope ignored = new NDScope()) {
-                    state.append(manager.create(tokens));
+                active = stillActive;
+                if (!active.isEmpty()) {
+                    extend(state, manager, active, extensions, live);
                 }
             }
         }
@@ -97,46 +88,81 @@ final class ConstrainedBeamSearch {
         return finished;
     }
 
-    /** Expands case c's beams by the trie's allowed tokens; returns how many live beams it kept. */
-    private int advance(int c, int length, float[][] logp, double[] scores, TitleTrie.Node[] nodes,
-                        List<Hypothesis> finished, long[] parents, long[] tokens, double[] nextScores,
-                        TitleTrie.Node[] nextNodes) {
-        List<double[]> candidates = new ArrayList<>(); // {row, token, score}
-        List<TitleTrie.Node> candidateNodes = new ArrayList<>();
-        for (int b = 0; b < beams; b++) {
-            int row = c * beams + b;
-            if (scores[row] == Double.NEGATIVE_INFINITY) {
-                continue;
+    /**
+     * Moves the state to the kept extensions: each active case gets {@code width} consecutive rows, width being
+     * the most live beams of any case; a case's unused rows repeat one of its parents (their output is never read).
+     */
+    private void extend(DecodingState state, NDManager manager, List<Integer> active, List<List<Candidate>> extensions,
+                        List<List<Beam>> live) {
+        int width = extensions.stream().mapToInt(List::size).max().orElse(1);
+        long[] parents = new long[active.size() * width];
+        long[] tokens = new long[parents.length];
+        for (int i = 0; i < active.size(); i++) {
+            List<Candidate> kept = extensions.get(i);
+            List<Beam> beamsOfCase = new ArrayList<>(kept.size());
+            for (int b = 0; b < width; b++) {
+                int row = i * width + b;
+                Candidate candidate = kept.get(Math.min(b, kept.size() - 1));
+                parents[row] = candidate.parentRow();
+                tokens[row] = b < kept.size() ? candidate.token() : trie.eos;
+                if (b < kept.size()) {
+                    beamsOfCase.add(new Beam(row, candidate.score(), candidate.node()));
+                }
             }
-            for (var child : nodes[row].children.entrySet()) {
-                candidates.add(new double[] {row, child.getKey(), scores[row] + logp[row][(int) (long) child.getKey()]});
-                candidateNodes.add(child.getValue());
+            live.set(active.get(i), beamsOfCase);
+        }
+        try (NDScope ignored = new NDScope()) {
+            state.select(manager.create(parents));
+            state.append(manager.create(tokens));
+        }
+    }
+
+    /**
+     * The log-probability of every token the trie allows after every live beam, in the order of the active cases,
+     * their beams and the children of each beam's node. Gathered on the engine's side: copying all [rows,
+     * vocabulary] log-probabilities out each step would cost more than the step on a real vocabulary.
+     */
+    private static float[] allowedLogProbabilities(DecodingState state, List<Integer> active, List<List<Beam>> live) {
+        int count = 0;
+        for (int c : active) {
+            for (Beam beam : live.get(c)) {
+                count += beam.node().children.size();
             }
         }
-        Integer[] order = new Integer[candidates.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(candidates.get(b)[2], candidates.get(a)[2]));
-        int live = 0;
-        for (int i : order) {
-            double[] cand = candidates.get(i);
-            TitleTrie.Node node = candidateNodes.get(i);
-            if ((long) cand[1] == trie.eos) {
-                offer(finished, new Hypothesis(node, cand[2] / Math.pow(length, lengthPenalty)));
-            } else if (live < beams) {
-                int row = c * beams + live;
-                parents[row] = (long) cand[0];
-                tokens[row] = (long) cand[1];
-                nextScores[row] = cand[2];
-                nextNodes[row] = node;
-                live++;
+        long[] rows = new long[count];
+        long[] tokens = new long[count];
+        int i = 0;
+        for (int c : active) {
+            for (Beam beam : live.get(c)) {
+                for (long token : beam.node().children.keySet()) {
+                    rows[i] = beam.row();
+                    tokens[i++] = token;
+                }
             }
-            if (live == beams && finished.size() >= beams) {
+        }
+        try (NDScope ignored = new NDScope()) {
+            return PromptBatch.logProbabilities(state, rows, tokens);
+        }
+    }
+
+    /**
+     * A case's extensions, best first: extensions by EOS become finished hypotheses, the best {@code beams}
+     * others are kept.
+     */
+    private List<Candidate> advance(int length, List<Candidate> candidates, List<Hypothesis> finished) {
+        candidates.sort(Comparator.comparingDouble(Candidate::score).reversed());
+        List<Candidate> kept = new ArrayList<>(beams);
+        for (Candidate candidate : candidates) {
+            if (candidate.token() == trie.eos) {
+                offer(finished, new Hypothesis(candidate.node(), candidate.score() / Math.pow(length, lengthPenalty)));
+            } else if (kept.size() < beams) {
+                kept.add(candidate);
+            }
+            if (kept.size() == beams && finished.size() >= beams) {
                 break;
             }
         }
-        return live;
+        return kept;
     }
 
     private void offer(List<Hypothesis> finished, Hypothesis hypothesis) {
@@ -160,21 +186,12 @@ final class ConstrainedBeamSearch {
      * if it ended at the current length, cannot beat the worst of them, the case is done. With length penalty
      * 0 this is exact, because extending a beam only lowers its score.
      */
-    private boolean finishedCannotImprove(List<Hypothesis> finished, double[] nextScores, int c, int length) {
+    private boolean finishedCannotImprove(List<Hypothesis> finished, List<Candidate> kept, int length) {
         if (finished.size() < beams) {
             return false;
         }
         double worst = finished.stream().mapToDouble(Hypothesis::score).min().orElse(Double.NEGATIVE_INFINITY);
-        double bestLive = Double.NEGATIVE_INFINITY;
-        for (int b = 0; b < beams; b++) {
-            bestLive = Math.max(bestLive, nextScores[c * beams + b]);
-        }
+        double bestLive = kept.stream().mapToDouble(Candidate::score).max().orElse(Double.NEGATIVE_INFINITY);
         return bestLive / Math.pow(length, lengthPenalty) <= worst;
-    }
-
-    private static void select(DecodingState state, NDManager manager, long[] rows) {
-        try (NDScope ignored = new NDScope()) {
-            state.select(manager.create(rows));
-        }
     }
 }

@@ -21,14 +21,15 @@ public class D3Evaluator implements Evaluator<D3Evaluator.Params> {
     /**
      * @param beams         beams per case (default 10)
      * @param lengthPenalty 0 (default, D3) or e.g. 1 (BIGRec style)
-     * @param batchCases    cases decoded together (default 32; beams share their prompt's cache)
+     * @param batchCases    cases decoded together (default 64: larger batches amortise each step's many small
+     *                      operations; beams share their prompt's cache)
      * @param maxTokens     longest target in tokens (default 64)
      */
     public record Params(Integer beams, Double lengthPenalty, Integer batchCases, Integer maxTokens) {
         public Params {
             beams = beams == null ? 10 : beams;
             lengthPenalty = lengthPenalty == null ? 0.0 : lengthPenalty;
-            batchCases = batchCases == null ? 32 : batchCases;
+            batchCases = batchCases == null ? 64 : batchCases;
             maxTokens = maxTokens == null ? 64 : maxTokens;
             if (beams < 1 || batchCases < 1 || maxTokens < 1) {
                 throw new IllegalArgumentException("beams, batchCases and maxTokens must be >= 1");
@@ -56,8 +57,7 @@ public class D3Evaluator implements Evaluator<D3Evaluator.Params> {
                 params.lengthPenalty(), params.maxTokens());
         List<CaseRanking> rankings = new ArrayList<>();
         List<EvaluationCase> cases = job.cases();
-        for (int from = 0; from < cases.size(); from += params.batchCases()) {
-            List<EvaluationCase> chunk = cases.subList(from, Math.min(from + params.batchCases(), cases.size()));
+        for (List<EvaluationCase> chunk : PromptBatch.balancedBatches(cases, params.batchCases())) {
             List<List<ConstrainedBeamSearch.Hypothesis>> results = search.search(
                     chunk.stream().map(EvaluationCase::prompt).toList());
             for (int i = 0; i < chunk.size(); i++) {

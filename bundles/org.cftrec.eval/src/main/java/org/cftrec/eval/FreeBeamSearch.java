@@ -54,9 +54,9 @@ final class FreeBeamSearch {
             }
             reorder(state, manager, expand);
             for (int length = 1; length <= maxTokens; length++) {
-                float[][] logp;
+                PromptBatch.TopTokens top;
                 try (NDScope ignored = new NDScope()) {
-                    logp = PromptBatch.logProbabilities(state);
+                    top = PromptBatch.topLogProbabilities(state, beams + 1);
                 }
                 long[] parents = new long[rows];
                 long[] next = new long[rows];
@@ -71,8 +71,9 @@ final class FreeBeamSearch {
                             if (scores[row] == Double.NEGATIVE_INFINITY) {
                                 continue;
                             }
-                            for (int token : topTokens(logp[row], beams + 1)) {
-                                candidates.add(new double[] {row, token, scores[row] + logp[row][token]});
+                            for (int i = 0; i < top.tokens()[row].length; i++) {
+                                candidates.add(new double[] {row, top.tokens()[row][i],
+                                        scores[row] + top.logp()[row][i]});
                             }
                         }
                     }
@@ -127,22 +128,6 @@ final class FreeBeamSearch {
         }
         finished.forEach(list -> list.sort(Comparator.comparingDouble(Hypothesis::score).reversed()));
         return finished;
-    }
-
-    /** Indices of the k largest values. */
-    private static int[] topTokens(float[] values, int k) {
-        int[] best = new int[Math.min(k, values.length)];
-        java.util.Arrays.fill(best, -1);
-        for (int v = 0; v < values.length; v++) {
-            for (int i = 0; i < best.length; i++) {
-                if (best[i] < 0 || values[v] > values[best[i]]) {
-                    System.arraycopy(best, i, best, i + 1, best.length - i - 1);
-                    best[i] = v;
-                    break;
-                }
-            }
-        }
-        return best;
     }
 
     private static void reorder(DecodingState state, NDManager manager, long[] rows) {

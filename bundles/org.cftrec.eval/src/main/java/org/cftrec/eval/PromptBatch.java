@@ -19,6 +19,22 @@ final class PromptBatch {
                 manager.create(rows.mask()));
     }
 
+    /**
+     * Cases cut into the fewest batches of at most {@code maxBatch}, of equal sizes (differing by at most one):
+     * 80 cases at 64 make two batches of 40, not 64 and a slow 16.
+     */
+    static <T> List<List<T>> balancedBatches(List<T> cases, int maxBatch) {
+        int batches = (cases.size() + maxBatch - 1) / maxBatch;
+        List<List<T>> out = new java.util.ArrayList<>(batches);
+        int from = 0;
+        for (int b = 0; b < batches; b++) {
+            int size = (cases.size() - from) / (batches - b) + ((cases.size() - from) % (batches - b) == 0 ? 0 : 1);
+            out.add(cases.subList(from, from + size));
+            from += size;
+        }
+        return out;
+    }
+
     /** Token rows right-aligned to a common width, with positions counting from each row's first real token. */
     record LeftPadded(long[][] tokens, long[][] positions, long[][] mask) {
         static LeftPadded of(List<long[]> sequences, long pad) {
@@ -39,6 +55,39 @@ final class PromptBatch {
             }
             return new LeftPadded(tokens, positions, mask);
         }
+    }
+
+    /** Row-wise log-softmax of the state's last logits at the pairs (rows[i], tokens[i]), computed by the engine. */
+    static float[] logProbabilities(DecodingState state, long[] rows, long[] tokens) {
+        NDArray logp = state.lastLogits().logSoftmax(1);
+        long vocab = logp.getShape().get(1);
+        long[] flat = new long[rows.length];
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = rows[i] * vocab + tokens[i];
+        }
+        NDArray picked = logp.flatten().get(logp.getManager().create(flat));
+        return picked.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    }
+
+    /** The k most probable next tokens of each row, best first, with their log-probabilities. */
+    record TopTokens(long[][] tokens, float[][] logp) {
+    }
+
+    /** Row-wise top k of the log-softmax of the state's last logits, selected by the engine. */
+    static TopTokens topLogProbabilities(DecodingState state, int k) {
+        NDArray logp = state.lastLogits().logSoftmax(1);
+        int rows = (int) logp.getShape().get(0);
+        int width = (int) Math.min(k, logp.getShape().get(1));
+        ai.djl.ndarray.NDList top = logp.topK(width, 1, true, true);
+        float[] values = top.get(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        long[] ids = top.get(1).toLongArray();
+        long[][] tokens = new long[rows][width];
+        float[][] best = new float[rows][width];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(ids, r * width, tokens[r], 0, width);
+            System.arraycopy(values, r * width, best[r], 0, width);
+        }
+        return new TopTokens(tokens, best);
     }
 
     /** Row-wise log-softmax of the state's last logits, copied to Java arrays [rows][vocab]. */
