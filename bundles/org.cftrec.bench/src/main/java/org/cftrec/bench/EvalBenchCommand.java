@@ -42,8 +42,8 @@ public class EvalBenchCommand implements Action {
     @Reference
     private BundleContext context;
 
-    @Option(name = "--users", description = "test users for d3 and bigrec (default 80)")
-    private int users = 80;
+    @Option(name = "--users", description = "test users for d3 and bigrec (default 256)")
+    private int users = 256;
 
     @Option(name = "--exact-users", description = "test users for exact (default 4)")
     private int exactUsers = 4;

@@ -13,17 +13,18 @@ import java.util.Map;
  * One decoder layer's weights laid out for the forward pass, derived from the Hugging Face tensors: every
  * projection transposed to [in, out] and stored contiguously (a product with a transposed view runs 15 %
  * slower on CPU), q, k and v fused into one product with the attention scale 1/sqrt(headSize) folded into q,
- * gate and up fused into another. Fewer, larger products: a decoding step is dominated by small operations.
- * Built from the parameters with differentiable operations, so training sees gradients on the originals.
+ * gate and up fused into another, and each RMSNorm's weight folded into the rows of the product that follows it
+ * ((x / rms ⊙ w) W = (x / rms)(diag(w) W)). Fewer, larger products: a decoding step is dominated by small
+ * operations. Built from the parameters with differentiable operations, so training sees gradients on the
+ * originals.
  *
- * @param qkv     [hidden, (heads + 2 kvHeads) headSize]: scaled q, then k, then v
+ * @param qkv     [hidden, (heads + 2 kvHeads) headSize]: scaled q, then k, then v; rows scaled by the input norm
  * @param qkvBias the same columns' biases, or null (models without attention biases)
  * @param output  [heads headSize, hidden]
- * @param gateUp  [hidden, 2 intermediate]: gate, then up
+ * @param gateUp  [hidden, 2 intermediate]: gate, then up; rows scaled by the post-attention norm
  * @param down    [intermediate, hidden]
  */
-record LayerWeights(NDArray inputNorm, NDArray qkv, NDArray qkvBias, NDArray output, NDArray postNorm,
-                    NDArray gateUp, NDArray down) {
+record LayerWeights(NDArray qkv, NDArray qkvBias, NDArray output, NDArray gateUp, NDArray down) {
 
     static LayerWeights[] of(Map<String, NDArray> weights, LlamaConfig config) {
         double scale = 1.0 / Math.sqrt(config.headSize());
@@ -33,21 +34,21 @@ record LayerWeights(NDArray inputNorm, NDArray qkv, NDArray qkvBias, NDArray out
             NDArray q = weights.get(p + "self_attn.q_proj.weight");
             NDArray qkv = NDArrays.concat(new NDList(q.mul(Djl.scalar(q, scale)).transpose(),
                     weights.get(p + "self_attn.k_proj.weight").transpose(),
-                    weights.get(p + "self_attn.v_proj.weight").transpose()), 1);
+                    weights.get(p + "self_attn.v_proj.weight").transpose()), 1)
+                    .mul(weights.get(p + "input_layernorm.weight").reshape(-1, 1));
             NDArray qBias = weights.get(p + "self_attn.q_proj.bias");
             NDArray qkvBias = qBias == null ? null : NDArrays.concat(new NDList(qBias.mul(Djl.scalar(qBias, scale)),
                     weights.get(p + "self_attn.k_proj.bias"), weights.get(p + "self_attn.v_proj.bias")), 0);
             NDArray gateUp = NDArrays.concat(new NDList(weights.get(p + "mlp.gate_proj.weight").transpose(),
-                    weights.get(p + "mlp.up_proj.weight").transpose()), 1);
-            layers[l] = new LayerWeights(weights.get(p + "input_layernorm.weight"), qkv, qkvBias,
-                    contiguousTranspose(weights.get(p + "self_attn.o_proj.weight")),
-                    weights.get(p + "post_attention_layernorm.weight"), gateUp,
-                    contiguousTranspose(weights.get(p + "mlp.down_proj.weight")));
+                    weights.get(p + "mlp.up_proj.weight").transpose()), 1)
+                    .mul(weights.get(p + "post_attention_layernorm.weight").reshape(-1, 1));
+            layers[l] = new LayerWeights(qkv, qkvBias, contiguousTranspose(weights.get(p + "self_attn.o_proj.weight")),
+                    gateUp, contiguousTranspose(weights.get(p + "mlp.down_proj.weight")));
         }
         return layers;
     }
 
-    /** The arrays made here (the norms are the parameters themselves and are not listed). */
+    /** The arrays made here. */
     List<NDArray> derived() {
         List<NDArray> arrays = new ArrayList<>(List.of(qkv, output, gateUp, down));
         if (qkvBias != null) {

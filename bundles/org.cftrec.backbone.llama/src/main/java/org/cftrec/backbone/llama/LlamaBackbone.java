@@ -191,7 +191,7 @@ public final class LlamaBackbone implements Backbone {
         int hd = config.headSize();
         int heads = config.heads();
         int kvHeads = config.kvHeads();
-        NDArray qkv = rmsNorm(x, w.inputNorm()).matMul(w.qkv());
+        NDArray qkv = normalize(x).matMul(w.qkv()); // the norm's weight is folded into w.qkv()
         if (w.qkvBias() != null) {
             qkv = qkv.add(w.qkvBias());
         }
@@ -205,17 +205,21 @@ public final class LlamaBackbone implements Backbone {
         NDArray attended = attention.attend(l, q, k, v).transpose(0, 2, 1, 3)
                 .reshape(batch, length, (long) heads * hd);
         x = x.add(attended.matMul(w.output()));
-        NDList gateUp = rmsNorm(x, w.postNorm()).matMul(w.gateUp()).split(2, 2);
+        NDList gateUp = normalize(x).matMul(w.gateUp()).split(2, 2);
         NDArray gate = gateUp.get(0);
         NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(gateUp.get(1));
         return x.add(swiglu.matMul(w.down()));
     }
 
     NDArray rmsNorm(NDArray x, NDArray weight) {
+        return normalize(x).mul(weight);
+    }
+
+    /** x / sqrt(mean(x²) + eps) over the last axis: RMSNorm without its weight. */
+    private NDArray normalize(NDArray x) {
         int last = x.getShape().dimension() - 1;
         NDArray meanSquare = x.square().mean(new int[] {last}, true);
-        NDArray rms = meanSquare.add(Djl.scalar(meanSquare, config.rmsNormEps())).sqrt();
-        return x.div(rms).mul(weight);
+        return x.div(meanSquare.add(Djl.scalar(meanSquare, config.rmsNormEps())).sqrt());
     }
 
     /** Hugging Face rotary layout: x * cos + rotate_half(x) * sin, rotate_half([a, b]) = [-b, a]. */
