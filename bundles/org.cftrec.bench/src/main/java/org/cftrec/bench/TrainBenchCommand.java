@@ -19,7 +19,9 @@ import org.osgi.framework.BundleContext;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -27,7 +29,9 @@ import java.util.SplittableRandom;
  * (vocab 8000, hidden 256, 4 layers, 4 heads, SwiGLU 688), batch 16, factual length 96, counterfactual
  * length 48, 12 target tokens, AdamW, linear weights (beta 0.25). Runs the installed {@code cpu} trainer and
  * the runtime's objective, so the figures are those of a real run. Modes: sft (alpha 0), cft (both branches
- * in one forward call) and cft-separate (two calls).
+ * in one forward call) and cft-separate (two calls). The modes run in turn for several rounds and each mode's
+ * figure is the median over all its rounds' steps: this machine's speed drifts within minutes, and modes
+ * measured one after the other in a single block took that drift for a difference between them.
  */
 @Service
 @Command(scope = "bench", name = "train", description = "SFT vs CFT training step at the peer's shape: examples/s, CFT/SFT ratio, MFU")
@@ -40,8 +44,11 @@ public class TrainBenchCommand implements Action {
     @Reference
     private BundleContext context;
 
-    @Option(name = "--steps", description = "measured steps per mode (default 10, after 3 warm-up steps)")
+    @Option(name = "--steps", description = "measured steps per mode and round (default 10, after 3 warm-up steps)")
     private int steps = 10;
+
+    @Option(name = "--rounds", description = "rounds over the modes (default 3)")
+    private int rounds = 3;
 
     @Option(name = "--modes", description = "comma-separated: sft, cft, cft-separate (default all, in this order)")
     private String modes = "sft,cft,cft-separate";
@@ -56,44 +63,62 @@ public class TrainBenchCommand implements Action {
                 + ", \"accumulation\": 1, \"epochs\": 1000, \"maxSteps\": " + (steps + 3)
                 + ", \"evalEvery\": 100000, \"patience\": 0}");
         System.out.println("engine: " + Djl.describe());
-        double sftStep = Double.NaN;
-        for (String mode : modes.split(",")) {
-            try (Backbone model = BenchSupport.peerBackbone(context, 1)) {
-                double alpha = mode.equals("sft") ? 0 : 0.1;
-                BranchLayout layout = mode.equals("cft-separate") ? BranchLayout.SEPARATE : BranchLayout.STACKED;
-                CftTrainingData data = new CftTrainingData(model, batch(model.shape().vocabularySize()), List.of(),
-                        alpha, WeightScope.BOTH, layout);
-                List<Long> stamps = new ArrayList<>();
-                TrainingListener listener = new TrainingListener() {
-                    @Override
-                    public void onStep(StepMetrics metrics) {
-                        stamps.add(System.nanoTime());
-                    }
-                };
-                stamps.add(System.nanoTime());
-                trainer.train(new TrainingJob(model, data, Files.createTempDirectory("cftrec-bench"), null, 1,
-                        listener, () -> false), params);
-                double[] seconds = new double[steps];
-                for (int i = 0; i < steps; i++) {
-                    seconds[i] = (stamps.get(i + 4) - stamps.get(i + 3)) / 1e9;
+        Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        long parameters = 0;
+        for (int round = 0; round < rounds; round++) {
+            for (String mode : modes.split(",")) {
+                try (Backbone model = BenchSupport.peerBackbone(context, 1)) {
+                    parameters = model.shape().parameterCount();
+                    seconds.computeIfAbsent(mode, m -> new ArrayList<>()).addAll(stepSeconds(trainer, params, model, mode));
                 }
-                double step = BenchSupport.median(seconds);
-                if (mode.equals("sft")) {
-                    sftStep = step;
-                }
-                // 6 FLOPs per parameter per token over the rows actually computed (stacked: both branches at the
-                // factual length; separate: each at its own length; sft: factual rows only).
-                long tokens = (long) BATCH * FACTUAL_LENGTH + (alpha == 0 ? 0 : (long) BATCH
-                        * (layout == BranchLayout.STACKED ? FACTUAL_LENGTH : COUNTERFACTUAL_LENGTH));
-                double mfu = 6.0 * model.shape().parameterCount() * tokens / step / (peak * 1e9);
-                System.out.println("{\"mode\": \"" + mode + "\", \"median_step_s\": " + BenchSupport.fmt(step)
-                        + ", \"examples_per_s\": " + BenchSupport.fmt(BATCH / step)
-                        + ", \"step_cost_vs_sft\": " + BenchSupport.fmt(step / sftStep)
-                        + ", \"mfu_percent\": " + BenchSupport.fmt(100 * mfu)
-                        + ", \"matmul_peak_gflops\": " + BenchSupport.fmt(peak) + "}");
             }
         }
+        Double sftStep = seconds.containsKey("sft") ? median(seconds.get("sft")) : null;
+        for (Map.Entry<String, List<Double>> e : seconds.entrySet()) {
+            String mode = e.getKey();
+            double step = median(e.getValue());
+            // 6 FLOPs per parameter per token over the rows actually computed (stacked: both branches at the
+            // factual length; separate: each at its own length; sft: factual rows only).
+            long tokens = (long) BATCH * FACTUAL_LENGTH + (mode.equals("sft") ? 0 : (long) BATCH
+                    * (mode.equals("cft") ? FACTUAL_LENGTH : COUNTERFACTUAL_LENGTH));
+            double mfu = 6.0 * parameters * tokens / step / (peak * 1e9);
+            System.out.println("{\"mode\": \"" + mode + "\", \"steps\": " + e.getValue().size()
+                    + ", \"median_step_s\": " + BenchSupport.fmt(step)
+                    + ", \"examples_per_s\": " + BenchSupport.fmt(BATCH / step)
+                    + ", \"step_cost_vs_sft\": " + (sftStep == null ? "null" : BenchSupport.fmt(step / sftStep))
+                    + ", \"mfu_percent\": " + BenchSupport.fmt(100 * mfu)
+                    + ", \"matmul_peak_gflops\": " + BenchSupport.fmt(peak) + "}");
+        }
         return null;
+    }
+
+    /** Seconds of each measured step of one training run in {@code mode} (after 3 warm-up steps). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private List<Double> stepSeconds(TrainerProvider trainer, Object params, Backbone model, String mode)
+            throws Exception {
+        double alpha = mode.equals("sft") ? 0 : 0.1;
+        BranchLayout layout = mode.equals("cft-separate") ? BranchLayout.SEPARATE : BranchLayout.STACKED;
+        CftTrainingData data = new CftTrainingData(model, batch(model.shape().vocabularySize()), List.of(),
+                alpha, WeightScope.BOTH, layout);
+        List<Long> stamps = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onStep(StepMetrics metrics) {
+                stamps.add(System.nanoTime());
+            }
+        };
+        stamps.add(System.nanoTime());
+        trainer.train(new TrainingJob(model, data, Files.createTempDirectory("cftrec-bench"), null, 1,
+                listener, () -> false), params);
+        List<Double> seconds = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            seconds.add((stamps.get(i + 4) - stamps.get(i + 3)) / 1e9);
+        }
+        return seconds;
+    }
+
+    private static double median(List<Double> values) {
+        return BenchSupport.median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** 16 examples: random prompts and targets, so that rows are 96 (factual) and 48 (counterfactual) tokens. */
