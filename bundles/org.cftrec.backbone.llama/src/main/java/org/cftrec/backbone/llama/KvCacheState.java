@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import org.cftrec.api.model.DecodingState;
 
 import java.util.ArrayList;
@@ -35,9 +34,10 @@ final class KvCacheState implements DecodingState {
     private boolean closed;
 
     /**
-     * promptKeys[l]: [prompts, kvHeads, d, P] (transposed); promptValues[l]: [prompts, kvHeads, P, d];
-     * promptBias: [prompts, 1, 1, P] (masks padding); group: rows per prompt; generatedKeys[l]: [rows, kvHeads,
-     * d, T] (transposed) and generatedValues[l]: [rows, kvHeads, T, d], null before the first append.
+     * Segments of {@link SegmentedAttention} (head-major): promptKeys[l] [kvHeads, prompts, d, P], promptValues[l]
+     * [kvHeads, prompts, P, d], promptBias [1, prompts, 1, P] (masks padding); group: rows per prompt;
+     * generatedKeys[l] [kvHeads, rows, d, T] and generatedValues[l] [kvHeads, rows, T, d], null before the first
+     * append. nextPositions, lastHidden and lastLogits have one row per row.
      */
     private record Snapshot(NDArray[] promptKeys, NDArray[] promptValues, NDArray promptBias, int group,
                             NDArray[] generatedKeys, NDArray[] generatedValues, NDArray nextPositions,
@@ -89,10 +89,10 @@ final class KvCacheState implements DecodingState {
             NDArray[] keys = new NDArray[layers];
             NDArray[] values = new NDArray[layers];
             for (int l = 0; l < layers; l++) {
-                keys[l] = transposedKeys(cache[l][0]);
-                values[l] = cache[l][1];
+                keys[l] = SegmentedAttention.segmentKeys(cache[l][0]);
+                values[l] = SegmentedAttention.segmentValues(cache[l][1]);
             }
-            state.keep(new Snapshot(keys, values, paddingBias, 1, new NDArray[layers], new NDArray[layers],
+            state.keep(new Snapshot(keys, values, paddingBias.reshape(1, batch, 1, length), 1, new NDArray[layers], new NDArray[layers],
                     positions.get(new NDIndex(":, " + (length - 1))).add(1), hidden, model.vocabularyLogits(hidden)));
         }
         return state;
@@ -113,12 +113,6 @@ final class KvCacheState implements DecodingState {
         return rows;
     }
 
-    /** Keys [B, kvHeads, P, d] → contiguous [B, kvHeads, d, P]: flattening the transposed view copies in that order. */
-    static NDArray transposedKeys(NDArray keys) {
-        Shape k = keys.getShape();
-        return keys.transpose(0, 1, 3, 2).flatten().reshape(k.get(0), k.get(1), k.get(3), k.get(2));
-    }
-
     /**
      * The prompts' suffixes attend to the shared prefix (every key visible) and to their own keys (causal, padding
      * masked, {@code bias}), one softmax over both; each layer's own keys and values are stored in capture[l].
@@ -127,9 +121,10 @@ final class KvCacheState implements DecodingState {
         return (l, q, k, v) -> {
             capture[l] = new NDArray[] {k, v};
             NDArray own = q.matMul(model.repeatKv(k).transpose(0, 1, 3, 2)).add(bias);
-            NDArray fromPrefix = q.matMul(model.repeatKv(shared.prefixKeys(l))); // broadcast over the batch
+            // The prefix's [kvHeads, 1, ·, ·] segment arrays read as [1, kvHeads, ·, ·], broadcast over the batch.
+            NDArray fromPrefix = q.matMul(model.repeatKv(shared.prefixKeys(l).transpose(1, 0, 2, 3)));
             NDList weights = fromPrefix.concat(own, 3).softmax(3).split(new long[] {shared.prefixLength()}, 3);
-            return weights.get(0).matMul(model.repeatKv(shared.prefixValues(l)))
+            return weights.get(0).matMul(model.repeatKv(shared.prefixValues(l).transpose(1, 0, 2, 3)))
                     .add(weights.get(1).matMul(model.repeatKv(v)));
         };
     }
@@ -155,9 +150,12 @@ final class KvCacheState implements DecodingState {
             NDArray[] keys = new NDArray[layers];
             NDArray[] values = new NDArray[layers];
             LlamaBackbone.Attention attention = (l, q, k, v) -> {
-                NDArray newKeys = k.transpose(0, 1, 3, 2);
-                keys[l] = s.generatedKeys[l] == null ? newKeys : s.generatedKeys[l].concat(newKeys, 3);
-                values[l] = s.generatedValues[l] == null ? v : s.generatedValues[l].concat(v, 2);
+                NDArray newKeys = k.transpose(1, 0, 3, 2); // [kvHeads, rows, d, 1]
+                NDArray newValues = v.transpose(1, 0, 2, 3); // [kvHeads, rows, 1, d]
+                keys[l] = s.generatedKeys[l] == null ? SegmentedAttention.contiguous(newKeys)
+                        : s.generatedKeys[l].concat(newKeys, 3);
+                values[l] = s.generatedValues[l] == null ? SegmentedAttention.contiguous(newValues)
+                        : s.generatedValues[l].concat(newValues, 2);
                 List<SegmentedAttention.Segment> segments = new ArrayList<>(3);
                 if (shared.hasPrefix()) {
                     segments.add(new SegmentedAttention.Segment(shared.prefixKeys(l), shared.prefixValues(l), null));
@@ -202,7 +200,7 @@ final class KvCacheState implements DecodingState {
         }
         int group = equalRunLength(prompts);
         long[] promptOfGroup = new long[prompts.length / group];
-        boolean unchanged = promptOfGroup.length == s.promptBias.getShape().get(0);
+        boolean unchanged = promptOfGroup.length == s.promptBias.getShape().get(1);
         for (int g = 0; g < promptOfGroup.length; g++) {
             promptOfGroup[g] = prompts[g * group];
             unchanged &= promptOfGroup[g] == g;
@@ -217,22 +215,27 @@ final class KvCacheState implements DecodingState {
                 promptKeys = new NDArray[layers];
                 promptValues = new NDArray[layers];
                 for (int l = 0; l < layers; l++) {
-                    promptKeys[l] = s.promptKeys[l].get(index);
-                    promptValues[l] = s.promptValues[l].get(index);
+                    promptKeys[l] = entries(s.promptKeys[l], index);
+                    promptValues[l] = entries(s.promptValues[l], index);
                 }
-                promptBias = s.promptBias.get(index);
+                promptBias = entries(s.promptBias, index);
             }
             NDArray[] keys = new NDArray[layers];
             NDArray[] values = new NDArray[layers];
             if (s.generatedKeys[0] != null) {
                 for (int l = 0; l < layers; l++) {
-                    keys[l] = s.generatedKeys[l].get(rows);
-                    values[l] = s.generatedValues[l].get(rows);
+                    keys[l] = entries(s.generatedKeys[l], rows);
+                    values[l] = entries(s.generatedValues[l], rows);
                 }
             }
             target.keep(new Snapshot(promptKeys, promptValues, promptBias, group, keys, values,
                     s.nextPositions.get(rows), s.lastHidden.get(rows), s.lastLogits.get(rows)));
         }
+    }
+
+    /** Entries {@code index} of a head-major segment array (axis 1). */
+    private static NDArray entries(NDArray segment, NDArray index) {
+        return segment.get(new NDIndex(":, {}", index));
     }
 
     /** The common length of the runs of equal values, or 1 when the runs differ in length. */

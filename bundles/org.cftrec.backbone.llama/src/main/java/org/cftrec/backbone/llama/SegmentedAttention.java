@@ -11,19 +11,22 @@ import java.util.List;
  * Attention of one new query per row over keys and values kept in segments that different numbers of rows
  * share. A segment has some entries, each read by rows / entries consecutive rows: the prompts' shared prefix
  * (one entry for all rows), the prompts (one entry per prompt, read by its beams) and the generated tokens (one
- * per row). All segments' scores go through one softmax. Each segment's products run with the queries of an
- * entry's rows gathered into the M dimension ([entries, kvHeads, rowsPerEntry × headsPerKv, d]), so an entry's
- * keys are read once for all its rows, in one larger product instead of many small ones.
+ * per row). All segments' scores go through one softmax.
+ * <p>
+ * Everything is head-major: the queries are laid out once as [kvHeads, rows × headsPerKv, d], which every
+ * segment reads as [kvHeads, entries, rowsPerEntry × headsPerKv, d] without copying, so an entry's keys are read
+ * once for all its rows, in one product; scores and outputs fold back to [kvHeads, rows × headsPerKv, ·] the
+ * same way. Only the queries going in and the values coming out change layout.
  */
 final class SegmentedAttention {
     /**
-     * @param keys   [entries, kvHeads, d, P] (transposed: the scores' product reads them in this order)
-     * @param values [entries, kvHeads, P, d]
-     * @param bias   [entries, 1, 1, P], added to the scores (masks padding), or null
+     * @param keys   [kvHeads, entries, d, P] (transposed: the scores' product reads them in this order)
+     * @param values [kvHeads, entries, P, d]
+     * @param bias   [1, entries, 1, P], added to the scores (masks padding), or null
      */
     record Segment(NDArray keys, NDArray values, NDArray bias) {
         long entries() {
-            return keys.getShape().get(0);
+            return keys.getShape().get(1);
         }
 
         long length() {
@@ -39,51 +42,52 @@ final class SegmentedAttention {
         long rows = q.getShape().get(0);
         long heads = q.getShape().get(1);
         long d = q.getShape().get(3);
-        long kvHeads = segments.get(0).keys().getShape().get(1);
-        NDArray perRow = q.reshape(rows, kvHeads, heads / kvHeads, d);
+        long kvHeads = segments.get(0).keys().getShape().get(0);
+        long queries = rows * (heads / kvHeads);
+        // [rows, kvHeads, perKv, d] → [kvHeads, rows, perKv, d], copied once into that order.
+        NDArray headMajor = contiguous(q.reshape(rows, kvHeads, heads / kvHeads, d).transpose(1, 0, 2, 3))
+                .reshape(kvHeads, queries, d);
         NDList scores = new NDList();
         long[] boundaries = new long[segments.size() - 1];
         long end = 0;
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
-            NDArray product = toEntryMajor(perRow, s.entries(), rows).matMul(s.keys());
-            scores.add(toRowMajor(s.bias() == null ? product : product.add(s.bias()), s.entries(), rows));
+            NDArray product = perEntry(headMajor, s).matMul(s.keys());
+            scores.add((s.bias() == null ? product : product.add(s.bias())).reshape(kvHeads, queries, s.length()));
             end += s.length();
             if (i < boundaries.length) {
                 boundaries[i] = end;
             }
         }
-        NDList weights = NDArrays.concat(scores, 3).softmax(3).split(boundaries, 3);
+        NDList weights = NDArrays.concat(scores, 2).softmax(2).split(boundaries, 2);
         NDArray attended = null;
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
-            NDArray part = toRowMajor(toEntryMajor(weights.get(i), s.entries(), rows).matMul(s.values()),
-                    s.entries(), rows);
+            NDArray part = perEntry(weights.get(i), s).matMul(s.values()).reshape(kvHeads, queries, d);
             attended = attended == null ? part : attended.add(part);
         }
-        return attended.reshape(rows, heads, 1, d);
+        return contiguous(attended.reshape(kvHeads, rows, heads / kvHeads, d).transpose(1, 0, 2, 3))
+                .reshape(rows, heads, 1, d);
     }
 
-    /** [rows, kvHeads, perKv, n] → [entries, kvHeads, (rows / entries) × perKv, n]. */
-    private static NDArray toEntryMajor(NDArray x, long entries, long rows) {
-        long group = rows / entries;
-        if (group == 1) {
-            return x;
-        }
-        Shape s = x.getShape();
-        return x.reshape(entries, group, s.get(1), s.get(2), s.get(3)).transpose(0, 2, 1, 3, 4)
-                .reshape(entries, s.get(1), group * s.get(2), s.get(3));
+    /** [kvHeads, queries, n] read as [kvHeads, entries, queries / entries, n] (a view). */
+    private static NDArray perEntry(NDArray x, Segment s) {
+        Shape shape = x.getShape();
+        return x.reshape(shape.get(0), s.entries(), shape.get(1) / s.entries(), shape.get(2));
     }
 
-    /** Inverse of {@link #toEntryMajor}. */
-    private static NDArray toRowMajor(NDArray x, long entries, long rows) {
-        long group = rows / entries;
-        if (group == 1) {
-            return x;
-        }
-        Shape s = x.getShape();
-        long perKv = s.get(2) / group;
-        return x.reshape(entries, s.get(1), group, perKv, s.get(3)).transpose(0, 2, 1, 3, 4)
-                .reshape(rows, s.get(1), perKv, s.get(3));
+    /** A permuted view copied into its own order (flattening a permuted view copies it). */
+    static NDArray contiguous(NDArray permuted) {
+        return permuted.flatten().reshape(permuted.getShape());
+    }
+
+    /** Keys [B, kvHeads, L, d] as a segment's keys [kvHeads, B, d, L]. */
+    static NDArray segmentKeys(NDArray keys) {
+        return contiguous(keys.transpose(1, 0, 3, 2));
+    }
+
+    /** Values [B, kvHeads, L, d] as a segment's values [kvHeads, B, L, d]. */
+    static NDArray segmentValues(NDArray values) {
+        return contiguous(values.transpose(1, 0, 2, 3));
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SharedPrefill {
     private final LayerWeights[] layers;
-    /** Per layer, the shared prefix's keys [1, kvHeads, d, p] (transposed) and values [1, kvHeads, p, d]; null without. */
+    /** Per layer, the shared prefix as a one-entry segment: keys [kvHeads, 1, d, p], values [kvHeads, 1, p, d]; null without. */
     private final NDArray[] prefixKeys;
     private final NDArray[] prefixValues;
     private final NDManager manager;
@@ -41,8 +41,8 @@ final class SharedPrefill {
                 prefixKeys = new NDArray[count];
                 prefixValues = new NDArray[count];
                 for (int l = 0; l < count; l++) {
-                    prefixKeys[l] = keep(KvCacheState.transposedKeys(cache[l][0]));
-                    prefixValues[l] = keep(cache[l][1]);
+                    prefixKeys[l] = keep(SegmentedAttention.segmentKeys(cache[l][0]));
+                    prefixValues[l] = keep(SegmentedAttention.segmentValues(cache[l][1]));
                 }
             }
         }
