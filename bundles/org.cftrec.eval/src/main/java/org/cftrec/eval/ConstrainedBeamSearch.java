@@ -117,32 +117,11 @@ final class ConstrainedBeamSearch {
         }
     }
 
-    /**
-     * The log-probability of every token the trie allows after every live beam, in the order of the active cases,
-     * their beams and the children of each beam's node. Gathered on the engine's side: copying all [rows,
-     * vocabulary] log-probabilities out each step would cost more than the step on a real vocabulary.
-     */
+    /** log p of every token the trie allows after every live beam, in case, beam and child order. */
     private static float[] allowedLogProbabilities(DecodingState state, List<Integer> active, List<List<Beam>> live) {
-        int count = 0;
-        for (int c : active) {
-            for (Beam beam : live.get(c)) {
-                count += beam.node().children.size();
-            }
-        }
-        long[] rows = new long[count];
-        long[] tokens = new long[count];
-        int i = 0;
-        for (int c : active) {
-            for (Beam beam : live.get(c)) {
-                for (long token : beam.node().children.keySet()) {
-                    rows[i] = beam.row();
-                    tokens[i++] = token;
-                }
-            }
-        }
-        try (NDScope ignored = new NDScope()) {
-            return PromptBatch.logProbabilities(state, rows, tokens);
-        }
+        List<Beam> beams = active.stream().flatMap(c -> live.get(c).stream()).toList();
+        return PromptBatch.childLogProbabilities(state, beams.stream().mapToLong(Beam::row).toArray(),
+                beams.stream().map(Beam::node).toList());
     }
 
     /**

@@ -69,16 +69,15 @@ public class ExactEvaluator implements Evaluator<ExactEvaluator.Params> {
     /** Scores the children of {@code nodes} (row i of {@code state} sits at nodes[i]) and recurses. */
     private static void expand(NDManager manager, DecodingState state, List<TitleTrie.Node> nodes, double[] prefix,
                                long eos, int chunkRows, Map<String, Double> scores) {
-        float[][] logp;
-        try (NDScope ignored = new NDScope()) {
-            logp = PromptBatch.logProbabilities(state);
-        }
+        float[] allowed = PromptBatch.childLogProbabilities(state,
+                java.util.stream.LongStream.range(0, nodes.size()).toArray(), nodes);
+        int read = 0;
         List<long[]> next = new ArrayList<>(); // {parent row, token}
         List<TitleTrie.Node> nextNodes = new ArrayList<>();
         List<Double> nextScores = new ArrayList<>();
         for (int r = 0; r < nodes.size(); r++) {
             for (var child : nodes.get(r).children.entrySet()) {
-                double score = prefix[r] + logp[r][(int) (long) child.getKey()];
+                double score = prefix[r] + allowed[read++];
                 if (child.getKey() == eos) {
                     for (String item : child.getValue().items) {
                         scores.put(item, score);

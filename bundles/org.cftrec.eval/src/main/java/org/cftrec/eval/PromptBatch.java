@@ -2,6 +2,7 @@ package org.cftrec.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import org.cftrec.api.model.Backbone;
 import org.cftrec.api.model.DecodingState;
 
@@ -57,6 +58,27 @@ final class PromptBatch {
         }
     }
 
+    /**
+     * log p of every child token of every node, node i sitting at row rows[i] of the state, in node and child
+     * order. Gathered on the engine's side: copying all [rows, vocabulary] log-probabilities out would cost
+     * more than a decoding step on a real vocabulary.
+     */
+    static float[] childLogProbabilities(DecodingState state, long[] rows, List<TitleTrie.Node> nodes) {
+        int count = nodes.stream().mapToInt(n -> n.children.size()).sum();
+        long[] pairRows = new long[count];
+        long[] pairTokens = new long[count];
+        int i = 0;
+        for (int n = 0; n < nodes.size(); n++) {
+            for (long token : nodes.get(n).children.keySet()) {
+                pairRows[i] = rows[n];
+                pairTokens[i++] = token;
+            }
+        }
+        try (NDScope ignored = new NDScope()) {
+            return logProbabilities(state, pairRows, pairTokens);
+        }
+    }
+
     /** Row-wise log-softmax of the state's last logits at the pairs (rows[i], tokens[i]), computed by the engine. */
     static float[] logProbabilities(DecodingState state, long[] rows, long[] tokens) {
         NDArray logp = state.lastLogits().logSoftmax(1);
@@ -88,18 +110,5 @@ final class PromptBatch {
             System.arraycopy(values, r * width, best[r], 0, width);
         }
         return new TopTokens(tokens, best);
-    }
-
-    /** Row-wise log-softmax of the state's last logits, copied to Java arrays [rows][vocab]. */
-    static float[][] logProbabilities(DecodingState state) {
-        NDArray logp = state.lastLogits().logSoftmax(1);
-        long rows = logp.getShape().get(0);
-        int vocab = (int) logp.getShape().get(1);
-        float[] flat = logp.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-        float[][] out = new float[(int) rows][vocab];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(flat, r * vocab, out[r], 0, vocab);
-        }
-        return out;
     }
 }
