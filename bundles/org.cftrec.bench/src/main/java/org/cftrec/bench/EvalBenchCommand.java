@@ -97,6 +97,8 @@ public class EvalBenchCommand implements Action {
                 + ", \"hidden\": " + hidden + ", \"intermediate\": " + Math.round(hidden * 2.6875) + "}"),
                 new BackboneRequest("cpu", corpus, plugins))) {
             System.out.println("engine: " + Djl.describe());
+            // This machine's speed drifts: the peak measured now tells which phase the figures below come from.
+            System.out.println("matmul fp32 peak (2048^3): " + BenchSupport.fmt(BenchSupport.matmulPeak(2048)) + " GFLOP/s");
             System.out.println("model: " + model.shape() + "; catalogue " + dataset.catalogue().size() + " items");
             String beamSearch = (batch == null ? "" : ", \"batchCases\": " + batch) + "}";
             int beamWarmup = warmup == null ? (batch == null ? 64 : batch) : warmup;
