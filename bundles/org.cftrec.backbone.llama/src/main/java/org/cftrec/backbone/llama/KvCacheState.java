@@ -66,9 +66,19 @@ final class KvCacheState implements DecodingState {
         PromptSplit split = PromptSplit.of(rows(tokenIds), rows(positionIds), rows(attentionMask), MIN_SHARED_PREFIX);
         KvCacheState state = new KvCacheState(model, new SharedPrefill(model, split.prefixTokens(),
                 split.prefixPositions()));
+        try {
+            state.prefillSuffixes(split, tokenIds.getManager());
+        } catch (RuntimeException e) {
+            state.close();
+            throw e;
+        }
+        return state;
+    }
+
+    /** Runs the prompts' own tokens (after the shared prefix) and keeps their cache: the state's first snapshot. */
+    private void prefillSuffixes(PromptSplit split, NDManager m) {
         int layers = model.config().layers();
         try (NDScope ignored = new NDScope()) {
-            NDManager m = tokenIds.getManager();
             NDArray tokens = m.create(split.tokens());
             NDArray positions = m.create(split.positions());
             long batch = tokens.getShape().get(0);
@@ -78,10 +88,10 @@ final class KvCacheState implements DecodingState {
             NDArray paddingBias = LlamaBackbone.paddingBias(m.create(split.mask()), batch, length);
             NDArray bias = model.causalMask(length).add(paddingBias);
             NDArray[][] cache = new NDArray[layers][];
-            LlamaBackbone.Attention attention = state.shared.hasPrefix() ? state.afterPrefix(bias, cache)
+            LlamaBackbone.Attention attention = shared.hasPrefix() ? afterPrefix(bias, cache)
                     : model.fullAttention(bias, cache);
             for (int l = 0; l < layers; l++) {
-                x = model.layer(l, state.shared.layer(l), x, rope, attention);
+                x = model.layer(l, shared.layer(l), x, rope, attention);
             }
             NDArray last = x.get(new NDIndex(":, " + (length - 1) + ":, :"));
             NDArray hidden = model.rmsNorm(last, model.parameters().get("model.norm.weight"))
@@ -92,10 +102,10 @@ final class KvCacheState implements DecodingState {
                 keys[l] = SegmentedAttention.segmentKeys(cache[l][0]);
                 values[l] = SegmentedAttention.segmentValues(cache[l][1]);
             }
-            state.keep(new Snapshot(keys, values, paddingBias.reshape(1, batch, 1, length), 1, new NDArray[layers], new NDArray[layers],
-                    positions.get(new NDIndex(":, " + (length - 1))).add(1), hidden, model.vocabularyLogits(hidden)));
+            keep(new Snapshot(keys, values, paddingBias.reshape(1, batch, 1, length), 1, new NDArray[layers],
+                    new NDArray[layers], positions.get(new NDIndex(":, " + (length - 1))).add(1), hidden,
+                    model.vocabularyLogits(hidden)));
         }
-        return state;
     }
 
     /** Leading tokens the prompts share, computed once (0: none). */

@@ -45,6 +45,9 @@ final class SharedPrefill {
                     prefixValues[l] = keep(SegmentedAttention.segmentValues(cache[l][1]));
                 }
             }
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
         }
     }
 
