@@ -1,10 +1,10 @@
 package org.cftrec.backbone.llama;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import org.cftrec.api.model.DecodingState;
 
 import java.util.ArrayList;
@@ -99,8 +99,9 @@ final class KvCacheState implements DecodingState {
             NDArray[] keys = new NDArray[layers];
             NDArray[] values = new NDArray[layers];
             for (int l = 0; l < layers; l++) {
-                keys[l] = SegmentedAttention.segmentKeys(cache[l][0]);
-                values[l] = SegmentedAttention.segmentValues(cache[l][1]);
+                // After a prefix the attention captured segment arrays already; plain attention captured k and v.
+                keys[l] = shared.hasPrefix() ? cache[l][0] : SegmentedAttention.segmentKeys(cache[l][0]);
+                values[l] = shared.hasPrefix() ? cache[l][1] : SegmentedAttention.segmentValues(cache[l][1]);
             }
             keep(new Snapshot(keys, values, paddingBias.reshape(1, batch, 1, length), 1, new NDArray[layers],
                     new NDArray[layers], positions.get(new NDIndex(":, " + (length - 1))).add(1), hidden,
@@ -124,18 +125,22 @@ final class KvCacheState implements DecodingState {
     }
 
     /**
-     * The prompts' suffixes attend to the shared prefix (every key visible) and to their own keys (causal, padding
-     * masked, {@code bias}), one softmax over both; each layer's own keys and values are stored in capture[l].
+     * The prompts' own tokens attend to the shared prefix (every key visible) and to each other (causal, padding
+     * masked: {@code bias} [B, 1, S, S]), as two segments under one softmax; each layer's own keys and values are
+     * stored in capture[l] as segment arrays, ready for the cache.
      */
     private LlamaBackbone.Attention afterPrefix(NDArray bias, NDArray[][] capture) {
         return (l, q, k, v) -> {
-            capture[l] = new NDArray[] {k, v};
-            NDArray own = q.matMul(model.repeatKv(k).transpose(0, 1, 3, 2)).add(bias);
-            // The prefix's [kvHeads, 1, ·, ·] segment arrays read as [1, kvHeads, ·, ·], broadcast over the batch.
-            NDArray fromPrefix = q.matMul(model.repeatKv(shared.prefixKeys(l).transpose(1, 0, 2, 3)));
-            NDList weights = fromPrefix.concat(own, 3).softmax(3).split(new long[] {shared.prefixLength()}, 3);
-            return weights.get(0).matMul(model.repeatKv(shared.prefixValues(l).transpose(1, 0, 2, 3)))
-                    .add(weights.get(1).matMul(model.repeatKv(v)));
+            long batch = q.getShape().get(0);
+            long perKv = q.getShape().get(1) / k.getShape().get(1);
+            long length = q.getShape().get(2);
+            // The bias of query (b, head j of a kv group, s) is bias[b, s], for every j: [1, B, perKv × S, S].
+            NDArray ownBias = bias.reshape(1, batch, 1, length, length)
+                    .broadcast(new Shape(1, batch, perKv, length, length)).reshape(1, batch, perKv * length, length);
+            capture[l] = new NDArray[] {SegmentedAttention.segmentKeys(k), SegmentedAttention.segmentValues(v)};
+            return SegmentedAttention.attend(q, List.of(
+                    new SegmentedAttention.Segment(shared.prefixKeys(l), shared.prefixValues(l), null),
+                    new SegmentedAttention.Segment(capture[l][0], capture[l][1], ownBias)));
         };
     }
 
@@ -172,7 +177,7 @@ final class KvCacheState implements DecodingState {
                 }
                 segments.add(new SegmentedAttention.Segment(s.promptKeys[l], s.promptValues[l], s.promptBias));
                 segments.add(new SegmentedAttention.Segment(keys[l], values[l], null));
-                return SegmentedAttention.attendOne(q, segments);
+                return SegmentedAttention.attend(q, segments);
             };
             for (int l = 0; l < layers; l++) {
                 x = model.layer(l, shared.layer(l), x, rope, attention);

@@ -8,10 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
- * Attention of one new query per row over keys and values kept in segments that different numbers of rows
+ * Attention of each row's queries over keys and values kept in segments that different numbers of rows
  * share. A segment has some entries, each read by rows / entries consecutive rows: the prompts' shared prefix
  * (one entry for all rows), the prompts (one entry per prompt, read by its beams) and the generated tokens (one
- * per row). All segments' scores go through one softmax.
+ * per row); in a prefill after a shared prefix, the prefix and the prompts' own tokens. All segments' scores go
+ * through one softmax.
  * <p>
  * Everything is head-major: the queries are laid out once as [kvHeads, rows × headsPerKv, d], which every
  * segment reads as [kvHeads, entries, rowsPerEntry × headsPerKv, d] without copying, so an entry's keys are read
@@ -22,7 +23,8 @@ final class SegmentedAttention {
     /**
      * @param keys   [kvHeads, entries, d, P] (transposed: the scores' product reads them in this order)
      * @param values [kvHeads, entries, P, d]
-     * @param bias   [1, entries, 1, P], added to the scores (masks padding), or null
+     * @param bias   added to the scores, or null: [1, entries, 1, P] (masks padding) or, for several queries per
+     *               row, [1, entries, rowsPerEntry × headsPerKv × L, P] (also causal)
      */
     record Segment(NDArray keys, NDArray values, NDArray bias) {
         long entries() {
@@ -37,15 +39,17 @@ final class SegmentedAttention {
     private SegmentedAttention() {
     }
 
-    /** q [rows, heads, 1, d], already scaled by 1/sqrt(d), to attended values [rows, heads, 1, d]. */
-    static NDArray attendOne(NDArray q, List<Segment> segments) {
+    /** q [rows, heads, L, d], already scaled by 1/sqrt(d), to attended values [rows, heads, L, d]. */
+    static NDArray attend(NDArray q, List<Segment> segments) {
         long rows = q.getShape().get(0);
         long heads = q.getShape().get(1);
+        long length = q.getShape().get(2);
         long d = q.getShape().get(3);
         long kvHeads = segments.get(0).keys().getShape().get(0);
-        long queries = rows * (heads / kvHeads);
-        // [rows, kvHeads, perKv, d] → [kvHeads, rows, perKv, d], copied once into that order.
-        NDArray headMajor = contiguous(q.reshape(rows, kvHeads, heads / kvHeads, d).transpose(1, 0, 2, 3))
+        long perKv = heads / kvHeads;
+        long queries = rows * perKv * length;
+        // [rows, kvHeads, perKv, L, d] → [kvHeads, rows, perKv, L, d], copied once into that order.
+        NDArray headMajor = contiguous(q.reshape(rows, kvHeads, perKv, length, d).transpose(1, 0, 2, 3, 4))
                 .reshape(kvHeads, queries, d);
         NDList scores = new NDList();
         long[] boundaries = new long[segments.size() - 1];
@@ -66,8 +70,8 @@ final class SegmentedAttention {
             NDArray part = perEntry(weights.get(i), s).matMul(s.values()).reshape(kvHeads, queries, d);
             attended = attended == null ? part : attended.add(part);
         }
-        return contiguous(attended.reshape(kvHeads, rows, heads / kvHeads, d).transpose(1, 0, 2, 3))
-                .reshape(rows, heads, 1, d);
+        return contiguous(attended.reshape(kvHeads, rows, perKv, length, d).transpose(1, 0, 2, 3, 4))
+                .reshape(rows, heads, length, d);
     }
 
     /** [kvHeads, queries, n] read as [kvHeads, entries, queries / entries, n] (a view). */
