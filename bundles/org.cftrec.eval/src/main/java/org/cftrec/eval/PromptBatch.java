@@ -80,7 +80,7 @@ final class PromptBatch {
     }
 
     /** Row-wise log-softmax of the state's last logits at the pairs (rows[i], tokens[i]), computed by the engine. */
-    static float[] logProbabilities(DecodingState state, long[] rows, long[] tokens) {
+    private static float[] logProbabilities(DecodingState state, long[] rows, long[] tokens) {
         NDArray logp = state.lastLogits().logSoftmax(1);
         long vocab = logp.getShape().get(1);
         long[] flat = new long[rows.length];

@@ -88,8 +88,7 @@ final class KvCacheState implements DecodingState {
             NDArray paddingBias = LlamaBackbone.paddingBias(m.create(split.mask()), batch, length);
             NDArray bias = model.causalMask(length).add(paddingBias);
             NDArray[][] cache = new NDArray[layers][];
-            LlamaBackbone.Attention attention = shared.hasPrefix() ? afterPrefix(bias, cache)
-                    : model.fullAttention(bias, cache);
+            LlamaBackbone.Attention attention = promptAttention(bias, cache);
             for (int l = 0; l < layers; l++) {
                 x = model.layer(l, shared.layer(l), x, rope, attention);
             }
@@ -99,9 +98,8 @@ final class KvCacheState implements DecodingState {
             NDArray[] keys = new NDArray[layers];
             NDArray[] values = new NDArray[layers];
             for (int l = 0; l < layers; l++) {
-                // After a prefix the attention captured segment arrays already; plain attention captured k and v.
-                keys[l] = shared.hasPrefix() ? cache[l][0] : SegmentedAttention.segmentKeys(cache[l][0]);
-                values[l] = shared.hasPrefix() ? cache[l][1] : SegmentedAttention.segmentValues(cache[l][1]);
+                keys[l] = cache[l][0];
+                values[l] = cache[l][1];
             }
             keep(new Snapshot(keys, values, paddingBias.reshape(1, batch, 1, length), 1, new NDArray[layers],
                     new NDArray[layers], positions.get(new NDIndex(":, " + (length - 1))).add(1), hidden,
@@ -125,11 +123,11 @@ final class KvCacheState implements DecodingState {
     }
 
     /**
-     * The prompts' own tokens attend to the shared prefix (every key visible) and to each other (causal, padding
-     * masked: {@code bias} [B, 1, S, S]), as two segments under one softmax; each layer's own keys and values are
-     * stored in capture[l] as segment arrays, ready for the cache.
+     * The prompts' own tokens attend to the shared prefix, if any (every key visible), and to each other (causal,
+     * padding masked: {@code bias} [B, 1, S, S]), as segments under one softmax; each layer's own keys and values
+     * are stored in capture[l] as segment arrays, ready for the cache.
      */
-    private LlamaBackbone.Attention afterPrefix(NDArray bias, NDArray[][] capture) {
+    private LlamaBackbone.Attention promptAttention(NDArray bias, NDArray[][] capture) {
         return (l, q, k, v) -> {
             long batch = q.getShape().get(0);
             long perKv = q.getShape().get(1) / k.getShape().get(1);
@@ -138,8 +136,7 @@ final class KvCacheState implements DecodingState {
             NDArray ownBias = bias.reshape(1, batch, 1, length, length)
                     .broadcast(new Shape(1, batch, perKv, length, length)).reshape(1, batch, perKv * length, length);
             capture[l] = new NDArray[] {SegmentedAttention.segmentKeys(k), SegmentedAttention.segmentValues(v)};
-            return SegmentedAttention.attend(q, List.of(
-                    new SegmentedAttention.Segment(shared.prefixKeys(l), shared.prefixValues(l), null),
+            return SegmentedAttention.attend(q, shared.segments(l,
                     new SegmentedAttention.Segment(capture[l][0], capture[l][1], ownBias)));
         };
     }
@@ -171,13 +168,9 @@ final class KvCacheState implements DecodingState {
                         : s.generatedKeys[l].concat(newKeys, 3);
                 values[l] = s.generatedValues[l] == null ? SegmentedAttention.contiguous(newValues)
                         : s.generatedValues[l].concat(newValues, 2);
-                List<SegmentedAttention.Segment> segments = new ArrayList<>(3);
-                if (shared.hasPrefix()) {
-                    segments.add(new SegmentedAttention.Segment(shared.prefixKeys(l), shared.prefixValues(l), null));
-                }
-                segments.add(new SegmentedAttention.Segment(s.promptKeys[l], s.promptValues[l], s.promptBias));
-                segments.add(new SegmentedAttention.Segment(keys[l], values[l], null));
-                return SegmentedAttention.attend(q, segments);
+                return SegmentedAttention.attend(q, shared.segments(l,
+                        new SegmentedAttention.Segment(s.promptKeys[l], s.promptValues[l], s.promptBias),
+                        new SegmentedAttention.Segment(keys[l], values[l], null)));
             };
             for (int l = 0; l < layers; l++) {
                 x = model.layer(l, shared.layer(l), x, rope, attention);

@@ -230,7 +230,7 @@ public final class LlamaBackbone implements Backbone {
     }
 
     /** Grouped-query attention: each key/value head serves heads/kvHeads consecutive query heads. */
-    NDArray repeatKv(NDArray x) {
+    private NDArray repeatKv(NDArray x) {
         int groups = config.heads() / config.kvHeads();
         if (groups == 1) {
             return x;

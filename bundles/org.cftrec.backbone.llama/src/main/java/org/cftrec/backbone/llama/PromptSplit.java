@@ -63,8 +63,4 @@ record PromptSplit(long[] prefixTokens, long[] prefixPositions, long[][] tokens,
                 Arrays.copyOfRange(positions[0], starts[0], starts[0] + shared), suffixTokens, suffixPositions,
                 suffixMask);
     }
-
-    int sharedLength() {
-        return prefixTokens.length;
-    }
 }

@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,9 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SharedPrefill {
     private final LayerWeights[] layers;
-    /** Per layer, the shared prefix as a one-entry segment: keys [kvHeads, 1, d, p], values [kvHeads, 1, p, d]; null without. */
-    private final NDArray[] prefixKeys;
-    private final NDArray[] prefixValues;
+    /** Per layer, the shared prefix as a one-entry segment (keys [kvHeads, 1, d, p], values [kvHeads, 1, p, d]); null without. */
+    private final SegmentedAttention.Segment[] prefix;
     private final NDManager manager;
     private final AtomicInteger users = new AtomicInteger();
 
@@ -28,8 +30,7 @@ final class SharedPrefill {
                 layer.derived().forEach(this::keep);
             }
             if (prefixTokens.length == 0) {
-                prefixKeys = null;
-                prefixValues = null;
+                prefix = null;
             } else {
                 NDArray[][] cache = new NDArray[count][];
                 NDArray x = model.embed(manager.create(new long[][] {prefixTokens}));
@@ -38,11 +39,10 @@ final class SharedPrefill {
                 for (int l = 0; l < count; l++) {
                     x = model.layer(l, layers[l], x, rope, attention);
                 }
-                prefixKeys = new NDArray[count];
-                prefixValues = new NDArray[count];
+                prefix = new SegmentedAttention.Segment[count];
                 for (int l = 0; l < count; l++) {
-                    prefixKeys[l] = keep(SegmentedAttention.segmentKeys(cache[l][0]));
-                    prefixValues[l] = keep(SegmentedAttention.segmentValues(cache[l][1]));
+                    prefix[l] = new SegmentedAttention.Segment(keep(SegmentedAttention.segmentKeys(cache[l][0])),
+                            keep(SegmentedAttention.segmentValues(cache[l][1])), null);
                 }
             }
         } catch (RuntimeException e) {
@@ -61,20 +61,18 @@ final class SharedPrefill {
         return layers[l];
     }
 
-    boolean hasPrefix() {
-        return prefixKeys != null;
-    }
-
-    NDArray prefixKeys(int l) {
-        return prefixKeys[l];
-    }
-
-    NDArray prefixValues(int l) {
-        return prefixValues[l];
+    /** Layer l's attention segments: the shared prefix (when there is one), then {@code own}. */
+    List<SegmentedAttention.Segment> segments(int l, SegmentedAttention.Segment... own) {
+        List<SegmentedAttention.Segment> all = new ArrayList<>(own.length + 1);
+        if (prefix != null) {
+            all.add(prefix[l]);
+        }
+        Collections.addAll(all, own);
+        return all;
     }
 
     long prefixLength() {
-        return prefixKeys == null ? 0 : prefixKeys[0].getShape().get(3);
+        return prefix == null ? 0 : prefix[0].length();
     }
 
     SharedPrefill retain() {

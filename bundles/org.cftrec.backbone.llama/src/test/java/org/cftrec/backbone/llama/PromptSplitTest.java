@@ -29,10 +29,10 @@ public class PromptSplitTest {
         PromptSplit split = PromptSplit.of(same, positions, ones, 1);
         assertArrayEquals(new long[] {5, 6}, split.prefixTokens());
         assertArrayEquals(new long[][] {{7}, {7}}, split.tokens());
-        assertEquals(0, PromptSplit.of(TOKENS, POSITIONS, MASK, 4).sharedLength());
+        assertEquals(0, PromptSplit.of(TOKENS, POSITIONS, MASK, 4).prefixTokens().length);
         assertEquals(0, PromptSplit.of(new long[][] {TOKENS[1]}, new long[][] {POSITIONS[1]},
-                new long[][] {MASK[1]}, 1).sharedLength());
+                new long[][] {MASK[1]}, 1).prefixTokens().length);
         long[][] shifted = {{0, 1, 2}, {1, 2, 3}}; // same tokens at other positions share nothing
-        assertEquals(0, PromptSplit.of(same, shifted, ones, 1).sharedLength());
+        assertEquals(0, PromptSplit.of(same, shifted, ones, 1).prefixTokens().length);
     }
 }
