@@ -85,8 +85,8 @@ public class Amazon2018Dataset implements DatasetProvider<Amazon2018Dataset.Para
         }
         Path raw = context.resolveData(params.path());
         AmazonRecipe.Prepared prepared = AmazonRecipe.prepare(
-                AmazonRawFiles.reviews(AmazonRawFiles.find(raw, params.category() + "_5")),
-                AmazonRawFiles.titles(AmazonRawFiles.find(raw, "meta_" + params.category())),
+                AmazonRawFiles.reviews(AmazonRawFiles.find(context, raw, params.category() + "_5")),
+                AmazonRawFiles.titles(AmazonRawFiles.find(context, raw, "meta_" + params.category())),
                 params.settings());
         if (prepared.train().isEmpty() || prepared.test().isEmpty()) {
             throw new IOException(raw + ": the recipe left too few reviews (" + prepared.interactions()
@@ -94,7 +94,9 @@ public class Amazon2018Dataset implements DatasetProvider<Amazon2018Dataset.Para
         }
         String stem = D3LayoutWriter.stem(params.category(), prepared);
         D3LayoutWriter.write(folder, stem, prepared);
+        // The prepared layout lies in the run's own work folder, which the user's data roots need not contain.
+        PluginContext workOnly = new PluginContext(context.seed(), work, work, java.util.List.of(work));
         return D3CsvDataset.read(folder, new D3CsvDataset.Params(params.output(), stem, null, false,
-                params.maxHistory(), params.itemNoun()));
+                params.maxHistory(), params.itemNoun()), workOnly);
     }
 }

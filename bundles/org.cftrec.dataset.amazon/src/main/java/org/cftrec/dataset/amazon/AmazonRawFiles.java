@@ -2,6 +2,7 @@ package org.cftrec.dataset.amazon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cftrec.api.PluginContext;
 import org.cftrec.api.data.LineReader;
 
 import java.io.IOException;
@@ -30,10 +31,10 @@ final class AmazonRawFiles {
     private AmazonRawFiles() {
     }
 
-    /** The file {@code stem.json} or {@code stem.json.gz} in {@code folder}. */
-    static Path find(Path folder, String stem) throws IOException {
+    /** The file {@code stem.json} or {@code stem.json.gz} in {@code folder} (the stem comes from the category). */
+    static Path find(PluginContext context, Path folder, String stem) throws IOException {
         for (String name : List.of(stem + ".json", stem + ".json.gz")) {
-            Path file = folder.resolve(name);
+            Path file = context.resolveDataFile(folder, "category", name);
             if (Files.isRegularFile(file)) {
                 return file;
             }

@@ -66,12 +66,15 @@ public class D3CsvDataset implements DatasetProvider<D3CsvDataset.Params> {
 
     @Override
     public RecDataset load(Params params, PluginContext context) throws IOException {
-        return read(context.resolveData(params.path()), params);
+        return read(context.resolveData(params.path()), params, context);
     }
 
-    /** Reads the layout in {@code folder} (already resolved; {@code params.path()} is not used). */
-    static RecDataset read(Path folder, Params params) throws IOException {
-        Path itemFile = folder.resolve(params.items());
+    /**
+     * Reads the layout in {@code folder} (already resolved; {@code params.path()} is not used); the file names
+     * that parameters give are resolved inside it by the context.
+     */
+    static RecDataset read(Path folder, Params params, PluginContext context) throws IOException {
+        Path itemFile = context.resolveDataFile(folder, "items", params.items());
         Map<String, Item> items = new LinkedHashMap<>();
         LineReader.read(itemFile, StandardCharsets.UTF_8, 0, (line, n) -> {
             String[] f = line.split("\t", -1);
@@ -83,16 +86,16 @@ public class D3CsvDataset implements DatasetProvider<D3CsvDataset.Params> {
                 throw new IllegalArgumentException("item id " + id + " appears twice");
             }
         });
-        Path trainFile = folder.resolve("train").resolve(params.stem() + ".csv");
+        Path trainFile = context.resolveDataFile(folder, "stem", "train/" + params.stem() + ".csv");
         List<Example> train = List.of();
         if (Files.isRegularFile(trainFile)) {
             train = examples(trainFile, items, itemFile, params.maxHistory());
         } else if (!params.allowMissingTrain()) {
             throw new IOException(trainFile + ": file not found (set allowMissingTrain for evaluation-only sets)");
         }
-        List<Example> valid = examples(folder.resolve("valid").resolve(params.stem() + ".csv"), items, itemFile,
+        List<Example> valid = examples(context.resolveDataFile(folder, "stem", "valid/" + params.stem() + ".csv"), items, itemFile,
                 params.maxHistory());
-        List<Example> test = examples(folder.resolve("test").resolve(params.stem() + ".csv"), items, itemFile,
+        List<Example> test = examples(context.resolveDataFile(folder, "stem", "test/" + params.stem() + ".csv"), items, itemFile,
                 params.maxHistory());
         SequenceSplits.Splits splits = new SequenceSplits.Splits(train, valid, test);
         List<Item> catalogue = List.copyOf(items.values());

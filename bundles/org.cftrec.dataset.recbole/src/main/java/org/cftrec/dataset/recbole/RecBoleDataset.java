@@ -66,11 +66,14 @@ public class RecBoleDataset implements DatasetProvider<RecBoleDataset.Params> {
     @Override
     public RecDataset load(Params params, PluginContext context) throws IOException {
         Path folder = context.resolveData(params.path());
-        Path titleFile = folder.resolve(params.titles());
+        Path titleFile = context.resolveDataFile(folder, "titles", params.titles());
         Map<String, Item> items = ItemTitles.read(titleFile, "\t", 0, 2, 1);
-        Map<String, List<Row>> train = rows(folder.resolve(params.name() + ".train.inter"), items, titleFile);
-        Map<String, List<Row>> valid = rows(folder.resolve(params.name() + ".valid.inter"), items, titleFile);
-        Map<String, List<Row>> test = rows(folder.resolve(params.name() + ".test.inter"), items, titleFile);
+        Map<String, List<Row>> train = rows(context.resolveDataFile(folder, "name", params.name() + ".train.inter"),
+                items, titleFile);
+        Map<String, List<Row>> valid = rows(context.resolveDataFile(folder, "name", params.name() + ".valid.inter"),
+                items, titleFile);
+        Map<String, List<Row>> test = rows(context.resolveDataFile(folder, "name", params.name() + ".test.inter"),
+                items, titleFile);
         Map<String, List<String>> sequences = new LinkedHashMap<>();
         long interactions = 0;
         for (Map.Entry<String, List<Row>> e : test.entrySet()) {

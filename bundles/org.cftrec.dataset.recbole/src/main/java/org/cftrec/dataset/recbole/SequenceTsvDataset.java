@@ -73,12 +73,12 @@ public class SequenceTsvDataset implements DatasetProvider<SequenceTsvDataset.Pa
     @Override
     public RecDataset load(Params params, PluginContext context) throws IOException {
         Path folder = context.resolveData(params.path());
-        Path namesFile = folder.resolve(params.names());
+        Path namesFile = context.resolveDataFile(folder, "names", params.names());
         Map<String, Item> items = ItemTitles.read(namesFile, "::", 0, 1, 0);
         Map<String, List<String>> sequences = new LinkedHashMap<>();
         Map<String, String> splitOf = new LinkedHashMap<>();
         long[] interactions = {0};
-        LineReader.read(folder.resolve(params.sequences()), StandardCharsets.UTF_8, 1, (line, n) -> {
+        LineReader.read(context.resolveDataFile(folder, "sequences", params.sequences()), StandardCharsets.UTF_8, 1, (line, n) -> {
             String[] f = line.split("\t", -1);
             if (f.length != 3) {
                 throw new IllegalArgumentException("expected seq_id, split, item_ids; got " + f.length + " columns");

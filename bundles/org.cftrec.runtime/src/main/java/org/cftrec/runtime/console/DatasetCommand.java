@@ -10,6 +10,7 @@ import org.cftrec.api.data.RecDataset;
 import org.cftrec.api.data.ReferenceScores;
 import org.cftrec.runtime.pipeline.PopularityReference;
 import org.cftrec.runtime.plugins.PluginCatalog;
+import org.cftrec.runtime.run.DataAccess;
 
 
 @Service
@@ -18,12 +19,15 @@ public class DatasetCommand implements Action {
     @Reference
     private PluginCatalog catalog;
 
+    @Reference
+    private DataAccess dataAccess;
+
     @Argument(index = 0, name = "spec", required = true, description = "experiment spec (JSON)")
     private String spec;
 
     @Override
     public Object execute() throws Exception {
-        LoadedDataset loaded = LoadedDataset.load(catalog, spec);
+        LoadedDataset loaded = LoadedDataset.load(catalog, dataAccess, spec);
         RecDataset d = loaded.dataset();
         System.out.printf("dataset %s (%s, loaded in %.1f s)%n", d.name(), loaded.pluginLabel(), loaded.seconds());
         DatasetStatistics s = d.statistics();

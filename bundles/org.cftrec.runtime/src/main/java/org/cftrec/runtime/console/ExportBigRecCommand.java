@@ -9,6 +9,7 @@ import org.cftrec.api.PluginKind;
 import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.runtime.export.BigRecExport;
 import org.cftrec.runtime.plugins.PluginCatalog;
+import org.cftrec.runtime.run.DataAccess;
 import org.cftrec.runtime.plugins.ResolvedPlugin;
 import org.cftrec.runtime.run.UserPaths;
 
@@ -22,6 +23,9 @@ public class ExportBigRecCommand implements Action {
     @Reference
     private PluginCatalog catalog;
 
+    @Reference
+    private DataAccess dataAccess;
+
     @Argument(index = 0, name = "spec", required = true, description = "experiment spec (JSON): its dataset and prompt")
     private String spec;
 
@@ -30,7 +34,7 @@ public class ExportBigRecCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        LoadedDataset loaded = LoadedDataset.load(catalog, spec);
+        LoadedDataset loaded = LoadedDataset.load(catalog, dataAccess, spec);
         ResolvedPlugin<PromptTemplate> prompt = catalog.resolve(PluginKind.PROMPT, loaded.spec().prompt(), "prompt",
                 PromptTemplate.class);
         Path target = UserPaths.resolve(folder);

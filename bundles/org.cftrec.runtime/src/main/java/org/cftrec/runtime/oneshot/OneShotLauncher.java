@@ -1,8 +1,11 @@
 package org.cftrec.runtime.oneshot;
 
 import org.apache.karaf.features.BootFinished;
+import org.apache.karaf.shell.api.console.Command;
+import org.apache.karaf.shell.api.console.Registry;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.apache.karaf.shell.support.table.ShellTable;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
@@ -20,18 +23,25 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One-shot mode of {@code bin/cftrec}: when the environment variable {@value #COMMAND_VARIABLE} is set, this
- * component waits for Karaf's boot to finish, runs the console command it holds, stops the framework and makes
- * the JVM exit with the command's status (0 on success, 1 on error).
+ * One-shot mode of {@code bin/cftrec}: when the environment variable {@value #ONESHOT_VARIABLE} is set, this
+ * component waits for Karaf's boot to finish, runs the commands {@link OneShotCommands} reads from the
+ * environment, stops the framework and makes the JVM exit with a status: 0 when every command succeeded, 1 when
+ * one failed (the rest are skipped), 2 when the command line itself is wrong.
  */
 @Component(immediate = true)
 public class OneShotLauncher {
-    static final String COMMAND_VARIABLE = "CFTREC_COMMAND";
+    static final String ONESHOT_VARIABLE = "CFTREC_ONESHOT";
     private static final AtomicBoolean STARTED = new AtomicBoolean();
-    private static final long COMMAND_WAIT_NANOS = 30_000_000_000L;
+    /** Boot can finish a moment before the shell extender has registered every bundle's commands. */
+    private static final long OWN_COMMANDS_WAIT_NANOS = 30_000_000_000L;
+    /** Commands of other scopes (feature:, bundle:) come from boot features too; a short grace is enough. */
+    private static final long OTHER_COMMAND_WAIT_NANOS = 2_000_000_000L;
+    private static final Set<String> HELP = Set.of("help", "-h", "--help");
 
     @Reference
     private BootFinished bootFinished; // only its presence matters: all boot features are started
@@ -41,12 +51,11 @@ public class OneShotLauncher {
 
     @Activate
     void activate(BundleContext context) {
-        String command = System.getenv(COMMAND_VARIABLE);
-        if (command == null || command.isBlank() || !STARTED.compareAndSet(false, true)) {
+        if (System.getenv(ONESHOT_VARIABLE) == null || !STARTED.compareAndSet(false, true)) {
             return;
         }
         Thread job = new Thread(() -> {
-            int status = execute(command);
+            int status = execute();
             // Karaf's launcher calls System.exit(0) after a graceful stop; the hook turns that into our status.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(status)));
             try {
@@ -56,23 +65,6 @@ public class OneShotLauncher {
             }
         }, "cftrec-oneshot");
         job.start();
-    }
-
-    /**
-     * Boot can finish a moment before the shell extender has registered every bundle's commands; wait for
-     * the one we need instead of failing with "command not found".
-     */
-    private static void awaitCommand(Session session, String qualifiedName) throws InterruptedException {
-        int colon = qualifiedName.indexOf(':');
-        if (colon < 0) {
-            return;
-        }
-        String scope = qualifiedName.substring(0, colon);
-        String name = qualifiedName.substring(colon + 1);
-        long deadline = System.nanoTime() + COMMAND_WAIT_NANOS;
-        while (session.getRegistry().getCommand(scope, name) == null && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
     }
 
     /**
@@ -88,15 +80,37 @@ public class OneShotLauncher {
         return subject;
     }
 
-    private int execute(String command) {
+    private int execute() {
         // The process's own streams: Karaf's System.out dispatches to the current session, which would loop.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        OneShotCommands commands;
+        try {
+            commands = OneShotCommands.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            err.println("Error: " + e.getMessage());
+            return 2;
+        }
         try (Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, err)) {
-            awaitCommand(session, command.trim().split("\\s+")[0]);
-            Object result = Subject.doAs(localAdministrator(), (PrivilegedExceptionAction<Object>) () -> session.execute(command));
-            if (result != null) {
-                out.println(result);
+            Registry registry = session.getRegistry();
+            awaitCommand(registry, OneShotCommands.DEFAULT_SCOPE, "run", OWN_COMMANDS_WAIT_NANOS);
+            for (OneShotCommands.Invocation invocation : commands.invocations()) {
+                if (invocation.scope().equals(OneShotCommands.DEFAULT_SCOPE) && HELP.contains(invocation.name())) {
+                    printHelp(registry, out);
+                    continue;
+                }
+                Command command = awaitCommand(registry, invocation.scope(), invocation.name(), OTHER_COMMAND_WAIT_NANOS);
+                if (command == null) {
+                    err.println("Error: unknown command '" + invocation.qualifiedName() + "'; bin/cftrec help lists"
+                            + " the CFTRec commands");
+                    return 1;
+                }
+                // The arguments go to the command as they are: no console parsing, no expansion.
+                Object result = Subject.doAs(localAdministrator(),
+                        (PrivilegedExceptionAction<Object>) () -> command.execute(session, invocation.arguments()));
+                if (result != null) {
+                    out.println(result);
+                }
             }
             return 0;
         } catch (Throwable e) {
@@ -107,5 +121,29 @@ public class OneShotLauncher {
             out.flush();
             err.flush();
         }
+    }
+
+    private static Command awaitCommand(Registry registry, String scope, String name, long waitNanos)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + waitNanos;
+        Command command;
+        while ((command = registry.getCommand(scope, name)) == null && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return command;
+    }
+
+    /** Prints the CFTRec commands with their descriptions, as a table. */
+    private static void printHelp(Registry registry, PrintStream out) {
+        out.println("usage: bin/cftrec <command> [arguments] [\\; <command> [arguments] ...]"
+                + "   (bin/cftrec <command> --help: its arguments and options)");
+        ShellTable table = new ShellTable();
+        table.column("command");
+        table.column("description");
+        registry.getCommands().stream()
+                .filter(c -> c.getScope().equals(OneShotCommands.DEFAULT_SCOPE))
+                .sorted(Comparator.comparing(Command::getName))
+                .forEach(c -> table.addRow().addContent(c.getName(), c.getDescription()));
+        table.print(out, true);
     }
 }

@@ -30,6 +30,7 @@ import org.cftrec.api.train.ValidationMetrics;
 import org.cftrec.runtime.objective.CftTrainingData;
 import org.cftrec.runtime.objective.TokenizedExample;
 import org.cftrec.runtime.plugins.ResolvedPlugin;
+import org.cftrec.runtime.run.DataAccess;
 import org.cftrec.runtime.run.RunDirectory;
 import org.cftrec.runtime.run.RunState;
 import org.cftrec.runtime.spec.SpecJson;
@@ -61,11 +62,11 @@ public final class ExperimentPipeline {
     private final RunDirectory dir;
     private final PluginContext context;
 
-    public ExperimentPipeline(ExperimentPlan plan, RunState state, Path dataRoot, List<Path> allowedDataRoots) {
+    public ExperimentPipeline(ExperimentPlan plan, RunState state, DataAccess dataAccess) {
         this.plan = plan;
         this.state = state;
         this.dir = state.directory();
-        this.context = new PluginContext(plan.spec().seed(), dataRoot, dir.resolve("work"), allowedDataRoots);
+        this.context = dataAccess.context(plan.spec().seed(), dir.resolve("work"));
     }
 
     /** Runs (or resumes) the experiment; returns the content of results.json. */

@@ -57,11 +57,12 @@ public class RunManager implements ExperimentService {
     private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
     /** Overrides the default runs folder when the configuration leaves it empty (set by ./cftrec). */
     static final String RUNS_VARIABLE = "CFTREC_RUNS";
-    /** Extra data roots, comma-separated; relative ones are resolved against the caller's directory. */
-    static final String DATA_ROOTS_VARIABLE = "CFTREC_DATA_ROOTS";
 
     @Reference
     private PluginCatalog catalog;
+
+    @Reference
+    private DataAccess dataAccess;
 
     /** Report writers (org.cftrec.report and any a team adds); optional, called after a run succeeds. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -71,9 +72,6 @@ public class RunManager implements ExperimentService {
     private final Map<String, RunState> runs = new ConcurrentHashMap<>();
     private ExecutorService worker;
     private Path runsRoot;
-    private Path dataRoot;
-    /** Where data paths of specs may point; empty when allowAnyDataPath is set. */
-    private List<Path> allowedDataRoots;
     private BundleContext bundleContext;
 
     @Activate
@@ -88,18 +86,6 @@ public class RunManager implements ExperimentService {
         } else {
             runsRoot = (base != null ? Paths.get(base, "runs") : Paths.get("runs")).toAbsolutePath();
         }
-        dataRoot = config.dataRoot().isBlank() ? UserPaths.workingDirectory()
-                : Paths.get(config.dataRoot()).toAbsolutePath();
-        allowedDataRoots = new ArrayList<>();
-        if (!config.allowAnyDataPath()) {
-            allowedDataRoots.add(dataRoot);
-            String fromEnvironment = System.getenv(DATA_ROOTS_VARIABLE);
-            for (String root : (config.dataRoots() + "," + (fromEnvironment == null ? "" : fromEnvironment)).split(",")) {
-                if (!root.isBlank()) {
-                    allowedDataRoots.add(UserPaths.resolve(root.strip()));
-                }
-            }
-        }
         AtomicInteger threads = new AtomicInteger();
         worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cftrec-run-" + threads.incrementAndGet());
@@ -107,8 +93,7 @@ public class RunManager implements ExperimentService {
             return t;
         });
         restoreRuns();
-        LOG.info("CFTRec runtime ready: runs in {}, data root {}, data paths allowed in {}", runsRoot, dataRoot,
-                allowedDataRoots.isEmpty() ? "any folder" : allowedDataRoots);
+        LOG.info("CFTRec runtime ready: runs in {}, {}", runsRoot, dataAccess);
     }
 
     @Deactivate
@@ -225,7 +210,7 @@ public class RunManager implements ExperimentService {
         state.running();
         try {
             Djl.disableGradientTracking();
-            new ExperimentPipeline(plan, state, dataRoot, allowedDataRoots).run();
+            new ExperimentPipeline(plan, state, dataAccess).run();
             state.stage("report", 0.99);
             writeReports(state.directory());
             state.finish(RunStatus.SUCCEEDED, "results in " + state.directory().resolve("results.json"));
