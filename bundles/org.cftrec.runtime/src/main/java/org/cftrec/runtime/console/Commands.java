@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.RunInfo;
 import org.cftrec.api.run.RunStatus;
+import org.cftrec.runtime.oneshot.OneShotLauncher;
 import org.cftrec.runtime.spec.SpecJson;
 
 import java.io.IOException;
@@ -50,6 +51,18 @@ final class Commands {
         JsonNode results = SpecJson.MAPPER.readTree(file.toFile());
         Path report = run.directory().resolve("report.html");
         return ResultsTable.render(results) + (Files.exists(report) ? "report: " + report + "\n" : "");
+    }
+
+    /**
+     * Refuses {@code --detach} in one-shot mode: the JVM exits when the command returns, and a detached run would
+     * die with it at 0 %.
+     */
+    static void checkDetachable(boolean detach) {
+        if (detach && OneShotLauncher.active()) {
+            throw new IllegalArgumentException("--detach cannot work in one-shot mode (bin/cftrec, ./cftrec): the"
+                    + " runtime exits when the command ends, and the run with it. Leave out --detach to follow the"
+                    + " run to its end, or start the interactive console (bin/karaf) and detach there");
+        }
     }
 
     static RunInfo find(ExperimentService service, String id) {

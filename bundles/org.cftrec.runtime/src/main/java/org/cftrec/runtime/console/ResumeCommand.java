@@ -23,6 +23,7 @@ public class ResumeCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
+        Commands.checkDetachable(detach);
         RunInfo run = service.resume(id);
         if (!detach) {
             System.out.print(Commands.results(Commands.follow(service, run, System.out)));

@@ -43,6 +43,11 @@ public class OneShotLauncher {
     private static final long OTHER_COMMAND_WAIT_NANOS = 2_000_000_000L;
     private static final Set<String> HELP = Set.of("help", "-h", "--help");
 
+    /** Whether this JVM is a one-shot {@code bin/cftrec} start (it exits when its commands end). */
+    public static boolean active() {
+        return System.getenv(ONESHOT_VARIABLE) != null;
+    }
+
     @Reference
     private BootFinished bootFinished; // only its presence matters: all boot features are started
 
@@ -51,7 +56,7 @@ public class OneShotLauncher {
 
     @Activate
     void activate(BundleContext context) {
-        if (System.getenv(ONESHOT_VARIABLE) == null || !STARTED.compareAndSet(false, true)) {
+        if (!active() || !STARTED.compareAndSet(false, true)) {
             return;
         }
         Thread job = new Thread(() -> {

@@ -33,6 +33,7 @@ import org.cftrec.runtime.plugins.ResolvedPlugin;
 import org.cftrec.runtime.run.DataAccess;
 import org.cftrec.runtime.run.RunDirectory;
 import org.cftrec.runtime.run.RunState;
+import org.cftrec.runtime.run.StopReason;
 import org.cftrec.runtime.spec.SpecJson;
 
 import java.io.IOException;
@@ -211,15 +212,23 @@ public final class ExperimentPipeline {
         AtomicFiles.moveIntoPlace(temp, target);
     }
 
-    /** Ends the run here if a stop was requested or a plugin went away. */
+    /**
+     * Ends the run here if a stop was requested or a plugin went away. A shutdown comes first: while the runtime
+     * stops, the plugins' bundles stop too, and the run would otherwise blame them.
+     */
     private void checkpoint() {
+        StopReason reason = state.stopReason();
+        if (reason == StopReason.SHUTDOWN) {
+            throw new RunStopped(reason.message(), reason.status());
+        }
         List<ResolvedPlugin<?>> gone = plan.unavailable();
         if (!gone.isEmpty()) {
             throw new RunStopped("plugin went away: " + gone.stream().map(ResolvedPlugin::label)
-                    .collect(Collectors.joining(", ")) + "; install a replacement and resume the run", true);
+                    .collect(Collectors.joining(", ")) + "; install a replacement and resume the run",
+                    StopReason.PLUGIN_LOST.status());
         }
-        if (state.stopRequested()) {
-            throw new RunStopped("cancelled on request", false);
+        if (reason != null) {
+            throw new RunStopped(reason.message(), reason.status());
         }
     }
 

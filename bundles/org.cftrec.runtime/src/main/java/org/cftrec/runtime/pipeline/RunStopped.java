@@ -1,17 +1,19 @@
 package org.cftrec.runtime.pipeline;
 
-/** Ends a run early at a step boundary: a stop was requested, or a plugin the run uses went away. */
+import org.cftrec.api.run.RunStatus;
+
+/** Ends a run early at a step boundary: a stop was requested, a plugin the run uses went away, or the runtime stops. */
 public final class RunStopped extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final boolean pluginLost;
+    private final RunStatus status;
 
-    public RunStopped(String message, boolean pluginLost) {
+    public RunStopped(String message, RunStatus status) {
         super(message);
-        this.pluginLost = pluginLost;
+        this.status = status;
     }
 
-    /** True if a plugin went away (the run is resumable with a replacement), false for a cancel. */
-    public boolean pluginLost() {
-        return pluginLost;
+    /** INTERRUPTED (resumable: a plugin went away, the runtime stopped) or CANCELLED. */
+    public RunStatus status() {
+        return status;
     }
 }

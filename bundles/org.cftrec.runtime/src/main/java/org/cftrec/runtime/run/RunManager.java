@@ -16,6 +16,8 @@ import org.cftrec.runtime.plugins.PluginCatalog;
 import org.cftrec.runtime.plugins.ResolvedPlugin;
 import org.cftrec.runtime.spec.SpecJson;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -42,10 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs experiments one after another on a worker thread, each in its own run directory, and keeps
@@ -70,7 +68,13 @@ public class RunManager implements ExperimentService {
     private volatile List<RunReporter> reporters;
 
     private final Map<String, RunState> runs = new ConcurrentHashMap<>();
-    private ExecutorService worker;
+    private RunQueue queue;
+    /** Marks every run SHUTDOWN-stopped as soon as the framework begins to stop, before plugin bundles go. */
+    private final SynchronousBundleListener shutdownListener = event -> {
+        if (event.getBundle().getBundleId() == 0 && event.getType() == BundleEvent.STOPPING) {
+            runs.values().forEach(s -> s.requestStop(StopReason.SHUTDOWN));
+        }
+    };
     private Path runsRoot;
     private BundleContext bundleContext;
 
@@ -86,23 +90,20 @@ public class RunManager implements ExperimentService {
         } else {
             runsRoot = (base != null ? Paths.get(base, "runs") : Paths.get("runs")).toAbsolutePath();
         }
-        AtomicInteger threads = new AtomicInteger();
-        worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cftrec-run-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        queue = new RunQueue(Duration.ofSeconds(config.stopGraceSeconds()), RunQueue.ABANDON_AFTER_INTERRUPT);
+        context.addBundleListener(shutdownListener);
         restoreRuns();
         LOG.info("CFTRec runtime ready: runs in {}, {}", runsRoot, dataAccess);
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        runs.values().forEach(RunState::requestStop);
-        worker.shutdown();
-        if (!worker.awaitTermination(60, TimeUnit.SECONDS)) {
-            worker.shutdownNow();
+        try {
+            bundleContext.removeBundleListener(shutdownListener);
+        } catch (IllegalStateException e) {
+            // the framework is already past our context: nothing left to remove
         }
+        queue.shutdown(60_000);
     }
 
     @Override
@@ -172,7 +173,7 @@ public class RunManager implements ExperimentService {
         if (state == null || state.status().finished()) {
             return false;
         }
-        state.requestStop();
+        state.requestStop(StopReason.CANCEL);
         return true;
     }
 
@@ -202,7 +203,7 @@ public class RunManager implements ExperimentService {
 
     private void submit(ExperimentPlan plan, RunState state) {
         writeProvenance(plan, state.directory());
-        worker.submit(() -> execute(plan, state));
+        queue.submit(state, () -> execute(plan, state), () -> !plan.unavailable().isEmpty());
     }
 
     private void execute(ExperimentPlan plan, RunState state) {
@@ -215,8 +216,15 @@ public class RunManager implements ExperimentService {
             writeReports(state.directory());
             state.finish(RunStatus.SUCCEEDED, "results in " + state.directory().resolve("results.json"));
         } catch (RunStopped stopped) {
-            state.finish(stopped.pluginLost() ? RunStatus.INTERRUPTED : RunStatus.CANCELLED, stopped.getMessage());
+            state.finish(stopped.status(), stopped.getMessage());
         } catch (Throwable e) {
+            StopReason reason = state.stopReason();
+            if (reason != null) {
+                // Interrupted by the run queue after a stop request: the request is the cause, not the exception.
+                state.directory().log("stopped with: " + e);
+                state.finish(reason.status(), reason.message() + " (the run ended with: " + describe(e) + ")");
+                return;
+            }
             LOG.error("run {} failed", id, e);
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
@@ -282,7 +290,7 @@ public class RunManager implements ExperimentService {
                     RunInfo info = file.toInfo(dir);
                     RunState state = RunState.restored(new RunDirectory(dir), info);
                     if (!info.status().finished()) {
-                        state.finish(RunStatus.INTERRUPTED, "the runtime stopped during this run; resume it to continue");
+                        state.finish(StopReason.SHUTDOWN.status(), StopReason.SHUTDOWN.message());
                     }
                     runs.put(info.id(), state);
                 } catch (IOException | RuntimeException e) {

@@ -15,7 +15,10 @@ public final class RunState {
     private volatile String message = "";
     private volatile Instant started;
     private volatile Instant ended;
-    private volatile boolean stopRequested;
+    private volatile StopReason stopReason;
+    private volatile long stopRequestedNanos;
+    /** Set when the run queue gave up on this run's thread: whatever that thread does later changes nothing. */
+    private volatile boolean abandoned;
 
     public RunState(RunDirectory directory, String name) {
         this.directory = directory;
@@ -43,11 +46,25 @@ public final class RunState {
     }
 
     public boolean stopRequested() {
-        return stopRequested;
+        return stopReason != null;
     }
 
-    public void requestStop() {
-        stopRequested = true;
+    /** Why a stop was requested, or null. */
+    public StopReason stopReason() {
+        return stopReason;
+    }
+
+    /** Asks the run to stop at its next step boundary; the first reason given stays. */
+    public synchronized void requestStop(StopReason reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+            stopRequestedNanos = System.nanoTime();
+        }
+    }
+
+    /** Nanoseconds since the first stop request, or -1 if none. */
+    long nanosSinceStopRequest() {
+        return stopReason == null ? -1 : System.nanoTime() - stopRequestedNanos;
     }
 
     public synchronized void stage(String stage, double progress) {
@@ -65,7 +82,8 @@ public final class RunState {
     /** Back in the queue (a resume): waiting callers see it as unfinished until it ends again. */
     synchronized void queued() {
         status = RunStatus.QUEUED;
-        stopRequested = false;
+        stopReason = null;
+        abandoned = false;
         ended = null;
         message = "";
         persist();
@@ -80,6 +98,9 @@ public final class RunState {
     }
 
     synchronized void finish(RunStatus finalStatus, String finalMessage) {
+        if (abandoned) {
+            return;
+        }
         status = finalStatus;
         message = finalMessage == null ? "" : finalMessage;
         ended = Instant.now();
@@ -88,6 +109,12 @@ public final class RunState {
         }
         directory.log("finished " + finalStatus + (message.isEmpty() ? "" : ": " + message));
         persist();
+    }
+
+    /** Ends the run for good although its thread is still inside a plugin; later finishes are ignored. */
+    synchronized void abandon(RunStatus finalStatus, String finalMessage) {
+        finish(finalStatus, finalMessage);
+        abandoned = true;
     }
 
     public RunInfo snapshot() {

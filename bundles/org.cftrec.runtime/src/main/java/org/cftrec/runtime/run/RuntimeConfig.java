@@ -18,4 +18,9 @@ public @interface RuntimeConfig {
 
     @AttributeDefinition(description = "Let data paths in specs point anywhere (off: only into the data roots)")
     boolean allowAnyDataPath() default false;
+
+    @AttributeDefinition(description = "Seconds a run may take to stop after cancel, a plugin going away or shutdown"
+            + " before its thread is interrupted (and 10 s later abandoned, marked FAILED, so the queue moves on);"
+            + " longer than one training step of your largest model")
+    int stopGraceSeconds() default 120;
 }
