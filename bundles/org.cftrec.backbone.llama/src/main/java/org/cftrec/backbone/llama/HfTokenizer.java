@@ -15,8 +15,14 @@ final class HfTokenizer implements TextTokenizer, AutoCloseable {
     private final int vocabularySize;
 
     HfTokenizer(Path tokenizerJson, long eos, long pad, int vocabularySize) {
-        this.tokenizer = Djl.tokenizer(tokenizerJson, Map.of("addSpecialTokens", "false",
-                "modelMaxLength", "1000000", "truncation", "false", "padding", "false"));
+        try {
+            this.tokenizer = Djl.tokenizer(tokenizerJson, Map.of("addSpecialTokens", "false",
+                    "modelMaxLength", "1000000", "truncation", "false", "padding", "false"));
+        } catch (RuntimeException e) {
+            // The native library's messages ("data did not match any variant of untagged enum ...") name no file.
+            throw new IllegalArgumentException(tokenizerJson + ": not a valid Hugging Face tokenizer.json ("
+                    + e.getMessage() + ")", e);
+        }
         this.eos = eos;
         this.pad = pad;
         this.vocabularySize = vocabularySize;

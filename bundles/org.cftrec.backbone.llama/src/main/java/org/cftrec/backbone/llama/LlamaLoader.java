@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -24,10 +27,23 @@ public final class LlamaLoader {
         if (!Files.isRegularFile(file)) {
             throw new IOException(folder + ": no config.json (expected a Hugging Face checkpoint folder)");
         }
-        LlamaConfig config = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .readValue(file.toFile(), LlamaConfig.class);
+        LlamaConfig config;
+        try {
+            config = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(file.toFile(), LlamaConfig.class);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                    ? " field '" + m.getPath().get(m.getPath().size() - 1).getFieldName() + "':" : "";
+            throw new IOException(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr()) + ":"
+                    + field + " " + e.getOriginalMessage(), e);
+        }
+        if (config == null) {
+            throw new IOException(file + ": empty or null; expected a JSON object with the model's fields");
+        }
         try {
             config.checkSupported();
+            ModelSize.checkLoadable(config);
         } catch (IllegalArgumentException e) {
             throw new IOException(folder + "/" + e.getMessage(), e);
         }

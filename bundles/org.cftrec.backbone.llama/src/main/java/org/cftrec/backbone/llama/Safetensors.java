@@ -1,5 +1,6 @@
 package org.cftrec.backbone.llama;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,6 +40,9 @@ public final class Safetensors {
         }
     }
 
+    /** The safetensors format's own bound on the header (100 MB). */
+    static final long MAX_HEADER_BYTES = 100_000_000;
+
     /** All tensors of one file, by name. */
     public static Map<String, Tensor> read(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -49,12 +53,21 @@ public final class Safetensors {
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             channel.read(lengthBytes, 0);
             long headerLength = lengthBytes.flip().getLong();
-            if (headerLength <= 0 || 8 + headerLength > size) {
-                throw new IOException(file + ": corrupt safetensors header length " + headerLength);
+            if (headerLength <= 0 || headerLength > size - 8 || headerLength > MAX_HEADER_BYTES) {
+                throw new IOException(file + ": corrupt safetensors header length " + headerLength + " (file size "
+                        + size + ", at most " + MAX_HEADER_BYTES + " bytes of header)");
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
             channel.read(headerBytes, 8);
-            JsonNode header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+            JsonNode header;
+            try {
+                header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+            } catch (JsonProcessingException e) {
+                throw new IOException(file + ": the safetensors header is not valid JSON (" + e.getOriginalMessage() + ")", e);
+            }
+            if (header == null || !header.isObject()) {
+                throw new IOException(file + ": the safetensors header is not a JSON object");
+            }
             long dataStart = 8 + headerLength;
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
@@ -75,8 +88,12 @@ public final class Safetensors {
         long[] shape = new long[shapeNode.size()];
         long elements = 1;
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeNode.get(i).asLong();
-            elements *= shape[i];
+            shape[i] = shapeNode.get(i).asLong(-1);
+            if (shape[i] < 0 || !shapeNode.get(i).canConvertToLong()) {
+                throw new IOException(file + ": tensor " + name + " has shape " + shapeNode + "; dimensions must be"
+                        + " whole numbers >= 0");
+            }
+            elements = shape[i] == 0 ? 0 : elements > Long.MAX_VALUE / shape[i] ? Long.MAX_VALUE : elements * shape[i];
         }
         long begin = spec.path("data_offsets").path(0).asLong();
         long end = spec.path("data_offsets").path(1).asLong();
@@ -86,12 +103,12 @@ public final class Safetensors {
             default -> throw new IOException(file + ": tensor " + name + " has dtype " + dtype
                     + "; supported: F32, F16, BF16");
         };
-        if (end - begin != elements * width || dataStart + end > fileSize || begin < 0) {
-            throw new IOException(file + ": tensor " + name + " data offsets [" + begin + ", " + end
-                    + ") do not match its shape and dtype or the file size");
-        }
         if (elements > Integer.MAX_VALUE) {
             throw new IOException(file + ": tensor " + name + " has more than 2^31 elements");
+        }
+        if (begin < 0 || end < begin || end - begin != elements * width || end > fileSize - dataStart) {
+            throw new IOException(file + ": tensor " + name + " data offsets [" + begin + ", " + end
+                    + ") do not match its shape and dtype or the file size");
         }
         MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
         mapped.order(ByteOrder.LITTLE_ENDIAN);

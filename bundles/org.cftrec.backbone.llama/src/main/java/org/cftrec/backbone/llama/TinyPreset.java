@@ -42,12 +42,13 @@ public final class TinyPreset {
         Files.createDirectories(folder);
         List<String> vocabulary = vocabulary(corpus, sizes.maxVocabulary());
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        AtomicFiles.write(folder.resolve("tokenizer.json"), json.writeValueAsBytes(tokenizerJson(json, vocabulary)));
         LlamaConfig config = new LlamaConfig("llama", vocabulary.size(), sizes.hidden(), sizes.layers(), sizes.heads(),
                 sizes.kvHeads(), sizes.intermediate(), 1e-6, 10000.0, 4096, true, "silu", false, false, null,
                 null, null, null, null, json.getNodeFactory().numberNode(2), 0, "float32",
                 List.of("LlamaForCausalLM"));
         config.checkSupported();
+        ModelSize.checkLoadable(config);
+        AtomicFiles.write(folder.resolve("tokenizer.json"), json.writeValueAsBytes(tokenizerJson(json, vocabulary)));
         AtomicFiles.write(folder.resolve("config.json"), json.writeValueAsBytes(config));
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
