@@ -25,6 +25,33 @@ public final class LineReader {
         void accept(String line, int number) throws IOException;
     }
 
+    /** The stream with the last byte read from it remembered (at the end: the file's last byte). */
+    private static final class LastByte extends java.io.FilterInputStream {
+        int last = -1;
+
+        LastByte(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                last = b;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = in.read(buffer, offset, length);
+            if (n > 0) {
+                last = buffer[offset + n - 1] & 0xff;
+            }
+            return n;
+        }
+    }
+
     public static void read(Path file, Charset charset, int skipHeaderLines, LineHandler handler) throws IOException {
         InputStream in;
         try {
@@ -44,7 +71,8 @@ public final class LineReader {
         var decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         int number = 0;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, decoder))) {
+        LastByte tracked = new LastByte(in);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(tracked, decoder))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 number++;
@@ -56,6 +84,13 @@ public final class LineReader {
                 } catch (IllegalArgumentException e) {
                     throw new IOException(file + ":" + number + ": " + e.getMessage(), e);
                 }
+            }
+            if (tracked.last >= 0 && tracked.last != '\n' && tracked.last != '\r') {
+                // Every writer of these formats ends lines with a newline; a last line without one is most likely
+                // a cut copy (an id 1291 cut to 12 would otherwise load as another valid id).
+                throw new IOException(file + ":" + number + ": the last line does not end with a newline, so the"
+                        + " file may be cut short (an interrupted copy or download); if the line is complete, end it"
+                        + " with a newline");
             }
         } catch (CharacterCodingException e) {
             throw new IOException(file + ":" + (number + 1) + ": not valid " + charset.name() + " text", e);
