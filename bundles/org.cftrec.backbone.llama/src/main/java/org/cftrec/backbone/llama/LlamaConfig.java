@@ -5,6 +5,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The fields of a Hugging Face {@code config.json} this decoder implements. Fields it does not need
  * (architectures, initializer_range, transformers_version, ...) are ignored; fields that would change
@@ -72,6 +75,15 @@ public record LlamaConfig(
         require(layers != null && layers > 0, "num_hidden_layers must be set and > 0");
         require(heads != null && heads > 0, "num_attention_heads must be set and > 0");
         require(intermediateSize != null && intermediateSize > 0, "intermediate_size must be set and > 0");
+        require(kvHeads != null && kvHeads > 0, "num_key_value_heads must be > 0");
+        require(Double.isFinite(rmsNormEps) && rmsNormEps > 0, "rms_norm_eps " + rmsNormEps + " must be a finite number > 0");
+        require(Double.isFinite(ropeTheta) && ropeTheta > 0, "rope_theta " + ropeTheta + " must be a finite number > 0");
+        require(maxPositions > 0, "max_position_embeddings " + maxPositions + " must be > 0");
+        require(headDim == null || headDim > 0, "head_dim must be > 0");
+        require(eosTokenId == null || eosTokenId.isNull() || eosIdsValid(),
+                "eos_token_id " + eosTokenId + " must be a token id in [0, vocab_size) or a non-empty list of them");
+        require(padTokenId == null || (padTokenId >= 0 && padTokenId < vocabSize),
+                "pad_token_id " + padTokenId + " must be a token id in [0, vocab_size)");
         require(heads % kvHeads == 0, "num_attention_heads (" + heads + ") must be a multiple of num_key_value_heads ("
                 + kvHeads + ")");
         require(headDim != null || hiddenSize % heads == 0, "hidden_size must be divisible by num_attention_heads");
@@ -83,6 +95,17 @@ public record LlamaConfig(
         require(!"mistral".equals(modelType) || slidingWindow == null || slidingWindow >= maxPositions,
                 "sliding_window " + slidingWindow + " is not supported (needs full attention)");
         require(!mlpBias, "mlp_bias true is not supported");
+    }
+
+    private boolean eosIdsValid() {
+        List<JsonNode> ids = new ArrayList<>();
+        if (eosTokenId.isArray()) {
+            eosTokenId.forEach(ids::add);
+        } else {
+            ids.add(eosTokenId);
+        }
+        return !ids.isEmpty() && ids.stream().allMatch(id -> id.canConvertToInt() && id.isIntegralNumber()
+                && id.asInt() >= 0 && id.asInt() < vocabSize);
     }
 
     private static void require(boolean condition, String message) {

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -29,8 +32,11 @@ public final class LlamaLoader {
         }
         LlamaConfig config;
         try {
-            config = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(file.toFile(), LlamaConfig.class);
+            ObjectMapper strict = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+            // 1.5 is not a layer count and -1 is not a boolean: no silent coercion of config values.
+            strict.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+            config = strict.readValue(file.toFile(), LlamaConfig.class);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()

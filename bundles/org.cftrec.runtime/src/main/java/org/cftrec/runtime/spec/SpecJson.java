@@ -38,7 +38,7 @@ public final class SpecJson {
     /** Reads a spec file; errors name the file, line, column and field. */
     public static ExperimentSpec read(Path file) {
         try {
-            return MAPPER.readValue(Files.readAllBytes(file), ExperimentSpec.class);
+            return present(MAPPER.readValue(Files.readAllBytes(file), ExperimentSpec.class), file.toString());
         } catch (NoSuchFileException e) {
             throw new SpecException(file + ": spec file not found");
         } catch (JsonProcessingException e) {
@@ -48,10 +48,19 @@ public final class SpecJson {
         }
     }
 
+    /** A document that is only {@code null} (or empty) binds to no spec at all. */
+    private static ExperimentSpec present(ExperimentSpec spec, String origin) {
+        if (spec == null) {
+            throw new SpecException(origin + ": the file holds no spec (it is empty or null); expected a JSON object"
+                    + " such as {\"name\": \"my-experiment\"}");
+        }
+        return spec;
+    }
+
     /** Reads a spec from text (the embedded demo, tests). */
     public static ExperimentSpec parse(String json, String origin) {
         try {
-            return MAPPER.readValue(json, ExperimentSpec.class);
+            return present(MAPPER.readValue(json, ExperimentSpec.class), origin);
         } catch (JsonProcessingException e) {
             throw new SpecException(origin + ": " + JsonErrors.describe(e, ""), e);
         }
