@@ -307,8 +307,24 @@ public final class ExperimentPipeline {
             this.share = share;
         }
 
+        /** Whether rows a resumed variant will write again have been dropped from metrics.jsonl. */
+        private boolean resumedRowsDropped;
+
+        /**
+         * A resumed variant continues after its last checkpoint and reports those steps again: rows of this
+         * variant from that step on (written before the interruption) go, so that each step has one row.
+         */
+        private void dropRowsFrom(int step) {
+            if (!resumedRowsDropped) {
+                resumedRowsDropped = true;
+                dir.dropJsonLines("metrics.jsonl", row -> variant.equals(row.path("variant").asText())
+                        && row.path("step").asInt() >= step);
+            }
+        }
+
         @Override
         public void onStep(StepMetrics m) {
+            dropRowsFrom(m.step());
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("variant", variant);
             line.put("type", "step");
@@ -322,6 +338,7 @@ public final class ExperimentPipeline {
 
         @Override
         public void onValidation(ValidationMetrics m) {
+            dropRowsFrom(m.step());
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("variant", variant);
             line.put("type", "validation");

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The folder of one run: resolved spec, provenance, log, per-step metrics, checkpoints, models and results.
@@ -72,6 +74,37 @@ public final class RunDirectory {
                     com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(value));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Removes the JSON lines of {@code file} that {@code stale} matches (rewritten under a temporary name and
+     * renamed); a file that does not exist has nothing to remove.
+     */
+    public synchronized void dropJsonLines(String file, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> stale) {
+        Path path = root.resolve(file);
+        if (!Files.isRegularFile(path)) {
+            return;
+        }
+        try {
+            List<String> kept = new ArrayList<>();
+            for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                com.fasterxml.jackson.databind.JsonNode row;
+                try {
+                    row = SpecJson.MAPPER.readTree(line);
+                } catch (IOException e) {
+                    continue; // a line cut by a crash mid-write: drop it with the stale rows
+                }
+                if (!stale.test(row)) {
+                    kept.add(line);
+                }
+            }
+            AtomicFiles.write(path, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + path, e);
         }
     }
 

@@ -55,6 +55,34 @@ final class Checkpoints {
         }
     }
 
+    /**
+     * Cleans up after a process that died inside {@link #save}: removes its partial temporary folders
+     * ({@code .last-*}) and, if it died between moving the old checkpoint aside and the new one into place, puts
+     * the old one back (it is complete).
+     */
+    static void recover(Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
+        String name = target.getFileName().toString();
+        try (var entries = Files.list(parent)) {
+            for (Path entry : entries.toList()) {
+                if (entry.getFileName().toString().startsWith("." + name + "-")) {
+                    AtomicFiles.deleteRecursively(entry);
+                }
+            }
+        }
+        Path old = parent.resolve("." + name + ".old");
+        if (Files.isDirectory(old)) {
+            if (Files.exists(target)) {
+                AtomicFiles.deleteRecursively(old);
+            } else {
+                AtomicFiles.moveIntoPlace(old, target);
+            }
+        }
+    }
+
     static Loaded load(Path folder, NDManager manager) throws IOException {
         for (String file : new String[] {WEIGHTS, OPTIMIZER, STATE}) {
             if (!Files.isRegularFile(folder.resolve(file))) {

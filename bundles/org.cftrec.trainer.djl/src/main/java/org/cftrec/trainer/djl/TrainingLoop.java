@@ -71,8 +71,18 @@ final class TrainingLoop {
         evalEvery = p.evalEvery() > 0 ? p.evalEvery() : stepsPerEpoch;
     }
 
+    /** Where a diverged run can go back to: the last checkpoint if one was written, else that there is none. */
+    private String lastGoodCheckpoint() {
+        Path last = job.checkpointDirectory().resolve(LAST);
+        return Files.isDirectory(last) ? "the last good checkpoint is " + last
+                : "no checkpoint was written yet (the first comes with the first validation, at step " + evalEvery
+                + "); lower the learning rate or set clipNorm and start again";
+    }
+
     TrainingResult run() throws IOException {
         Path last = job.checkpointDirectory().resolve(LAST);
+        Checkpoints.recover(last);
+        Checkpoints.recover(job.checkpointDirectory().resolve(BEST));
         Path best = job.checkpointDirectory().resolve(BEST);
         Djl.disableGradientTracking(); // in-place optimiser updates need tracking off outside the collector
         weights.values().forEach(w -> w.setRequiresGradient(true));
@@ -177,8 +187,7 @@ final class TrainingLoop {
                         float total = terms.get(s).total().getFloat();
                         if (!Float.isFinite(total)) {
                             throw new TrainingDiverged("loss is " + total + " at step " + step + " (micro-batch "
-                                    + (round + s + 1) + "); training stopped, the last good checkpoint is "
-                                    + job.checkpointDirectory().resolve(LAST));
+                                    + (round + s + 1) + "); training stopped; " + lastGoodCheckpoint());
                         }
                         loss += total / microBatches;
                         factual += terms.get(s).factual().getFloat() / microBatches;
@@ -228,8 +237,7 @@ final class TrainingLoop {
             }
             double norm = Math.sqrt(squared);
             if (!Double.isFinite(norm)) {
-                throw new TrainingDiverged("gradient norm is " + norm + "; training stopped, the last good checkpoint is "
-                        + job.checkpointDirectory().resolve(LAST));
+                throw new TrainingDiverged("gradient norm is " + norm + "; training stopped; " + lastGoodCheckpoint());
             }
             if (p.clipNorm() > 0 && norm > p.clipNorm()) {
                 float scale = (float) (p.clipNorm() / norm);
