@@ -90,10 +90,16 @@ public class OneShotIT {
     public void argumentsAreDataCommandsChainAndUnknownOnesFailAtOnce() throws Exception {
         String hostile = "z$(shell:exec touch PWNED) ${karaf.home} \"q\".json";
         Files.writeString(work.resolve(hostile), "{\"name\": \"hostile-name\"}");
-        Result result = cftrec("validate", hostile, ";", "help", ";", "no-such-command", ";", "runs");
+        Files.writeString(home.resolve("deploy/garbage.jar"), "not a zip");
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(home.resolve("deploy/plain.jar")))) {
+            jar.putNextEntry(new java.util.zip.ZipEntry("x.txt"));
+        }
+        Result result = cftrec("validate", hostile, ";", "plugins", ";", "help", ";", "no-such-command", ";", "runs");
         assertEquals(result.toString(), 1, result.status());
         assertTrue(result.toString(), result.out().contains(hostile + ": valid"));
         assertTrue(result.toString(), result.out().contains("export-bigrec"));
+        assertTrue(result.toString(), result.out().contains("warning: deploy/garbage.jar is not installed: not a jar file"));
+        assertTrue(result.toString(), result.out().contains("warning: deploy/plain.jar is not installed: not an OSGi bundle"));
         assertTrue(result.toString(), result.err().contains("unknown command 'cftrec:no-such-command'"));
         assertFalse("a command ran after the failing one\n" + result, result.out().contains("STATUS"));
         assertFalse("an argument was evaluated as a command", anyFileNamed(work, "PWNED"));

@@ -97,11 +97,21 @@ public class PluginCatalog {
      * @throws SpecException for an unknown name (listing the installed ones) or bad parameters
      */
     public <T> ResolvedPlugin<T> resolve(PluginKind kind, PluginRef ref, String path, Class<T> type) {
-        ServiceReference<?> chosen = references(kind).stream()
+        // OSGi's order: highest service ranking, then oldest registration.
+        List<ServiceReference<?>> candidates = references(kind).stream()
                 .filter(r -> ref.plugin().equals(nameOf(r)))
-                .max(Comparator.naturalOrder()) // highest service ranking, then oldest registration
-                .orElseThrow(() -> new SpecException(path + ".plugin: unknown " + kind.label() + " plugin '"
-                        + ref.plugin() + "'; installed: " + available(kind)));
+                .sorted(Comparator.<ServiceReference<?>>naturalOrder().reversed()).toList();
+        if (candidates.isEmpty()) {
+            throw new SpecException(path + ".plugin: unknown " + kind.label() + " plugin '"
+                    + ref.plugin() + "'; installed: " + available(kind));
+        }
+        ServiceReference<?> chosen = candidates.get(0);
+        List<PluginInfo> shadowed = new ArrayList<>();
+        for (ServiceReference<?> other : candidates.subList(1, candidates.size())) {
+            if (context.locateService(kind.label(), other) instanceof Plugin<?> otherPlugin) {
+                shadowed.add(info(kind, other, otherPlugin));
+            }
+        }
         Object service = context.locateService(kind.label(), chosen);
         if (!(service instanceof Plugin<?> plugin) || !type.isInstance(service)) {
             throw new SpecException(path + ".plugin: " + kind.label() + " plugin '" + ref.plugin()
@@ -109,7 +119,7 @@ public class PluginCatalog {
         }
         Object params = SpecJson.bind(ref.params(), plugin.parameterType(), path + ".params");
         return new ResolvedPlugin<>(kind, ref.plugin(), type.cast(service), params, info(kind, chosen, plugin),
-                chosen);
+                chosen, List.copyOf(shadowed));
     }
 
     private String available(PluginKind kind) {

@@ -4,14 +4,18 @@ import org.cftrec.api.PluginKind;
 import org.cftrec.api.run.PluginInfo;
 import org.osgi.framework.ServiceReference;
 
+import java.util.List;
+
 /**
  * A plugin chosen for a run, with its bound parameters and the bundle that provides it.
  *
- * @param service the plugin component
- * @param params  the plugin's parameter record
+ * @param service  the plugin component
+ * @param params   the plugin's parameter record
+ * @param shadowed other installed plugins of the same kind and name, not chosen (lower service ranking, or
+ *                 registered later): recorded in run.log and provenance.json so that the choice is never silent
  */
 public record ResolvedPlugin<T>(PluginKind kind, String name, T service, Object params, PluginInfo info,
-                                ServiceReference<?> reference) {
+                                ServiceReference<?> reference, List<PluginInfo> shadowed) {
 
     /** False once the providing component went away (bundle stopped, uninstalled or updated). */
     public boolean available() {

@@ -257,10 +257,17 @@ public class RunManager implements ExperimentService {
         provenance.put("seed", plan.spec().seed());
         provenance.put("runtime", bundleContext.getBundle().getSymbolicName() + " "
                 + bundleContext.getBundle().getVersion());
-        List<Map<String, String>> plugins = new ArrayList<>();
+        List<Map<String, Object>> plugins = new ArrayList<>();
         for (ResolvedPlugin<?> plugin : plan.plugins()) {
-            plugins.add(Map.of("kind", plugin.kind().label(), "name", plugin.name(),
+            Map<String, Object> entry = new LinkedHashMap<>(Map.of("kind", plugin.kind().label(), "name", plugin.name(),
                     "bundle", plugin.info().bundle(), "version", plugin.info().version()));
+            if (!plugin.shadowed().isEmpty()) {
+                entry.put("notChosen", plugin.shadowed().stream().map(s -> s.bundle() + " " + s.version()).toList());
+                directory.log("note: " + plugin.label() + " chosen; also installed under that name, not used: "
+                        + plugin.shadowed().stream().map(s -> s.bundle() + " " + s.version()).toList()
+                        + " (OSGi order: highest service.ranking, then the oldest registration)");
+            }
+            plugins.add(entry);
         }
         provenance.put("plugins", plugins);
         Engine engine = Engine.getInstance();
@@ -271,6 +278,15 @@ public class RunManager implements ExperimentService {
         provenance.put("cpus", Runtime.getRuntime().availableProcessors());
         provenance.put("framework", bundleContext.getProperty("org.osgi.framework.vendor") + " "
                 + bundleContext.getProperty("org.osgi.framework.version"));
+        // A resumed run may continue with other bundles: the provenance of the earlier attempts stays inside.
+        Path earlier = directory.resolve("provenance.json");
+        if (Files.isRegularFile(earlier)) {
+            try {
+                provenance.put("previous", SpecJson.MAPPER.readTree(earlier.toFile()));
+            } catch (IOException e) {
+                provenance.put("previous", "unreadable: " + e.getMessage());
+            }
+        }
         directory.writeJson("provenance.json", provenance);
     }
 
