@@ -56,11 +56,15 @@ public class OneShotIT {
     }
 
     private static Result run(List<String> command, Path directory) throws IOException, InterruptedException {
+        return run(command, directory, directory.resolve("runs"));
+    }
+
+    private static Result run(List<String> command, Path directory, Path runs) throws IOException, InterruptedException {
         Path out = Files.createTempFile("oneshot", ".out");
         Path err = Files.createTempFile("oneshot", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().put("CFTREC_RUNS", directory.resolve("runs").toString());
+        builder.environment().put("CFTREC_RUNS", runs.toString());
         Process process = builder.start();
         if (!process.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -132,5 +136,90 @@ public class OneShotIT {
         assertEquals(linked.toString(), 1, linked.status());
         assertTrue(linked.toString(), linked.err().contains("resolves to /etc, outside the allowed data roots"));
         assertFalse(Files.exists(work.resolve("out")));
+    }
+
+    private static final String KILL_SPEC = "{\"name\": \"kill-resume\", \"seed\": 5,"
+            + " \"dataset\": {\"plugin\": \"synthetic\", \"params\": {\"items\": 60, \"users\": 80}},"
+            + " \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"maxSteps\": 40, \"evalEvery\": 5, \"microBatch\": 4}},"
+            + " \"evaluation\": {\"maxCases\": 10, \"historyModes\": [\"factual\"]},"
+            + " \"variants\": [{\"name\": \"cft\"}]}";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The run folder under {@code runs} (one run per folder here). */
+    private static Path runFolder(Path runs) throws IOException {
+        try (Stream<Path> dirs = Files.list(runs)) {
+            return dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
+    /** What must not change when a run is killed and resumed: every step's losses, validation, and metrics. */
+    private static String outcome(Path run) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            com.fasterxml.jackson.databind.node.ObjectNode row = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(line);
+            row.remove(List.of("examplesPerSecond", "time"));
+            text.append(row).append('\n');
+        }
+        com.fasterxml.jackson.databind.JsonNode variant = JSON.readTree(run.resolve("results.json").toFile())
+                .path("variants").path("cft");
+        com.fasterxml.jackson.databind.node.ObjectNode training = (com.fasterxml.jackson.databind.node.ObjectNode) variant.path("training");
+        training.remove(List.of("bestCheckpoint", "reason"));
+        com.fasterxml.jackson.databind.node.ObjectNode metrics = (com.fasterxml.jackson.databind.node.ObjectNode) variant.path("evaluation")
+                .path("d3").path("factual");
+        metrics.remove("casesPerSecond");
+        return text.append(training).append('\n').append(metrics).toString();
+    }
+
+    private static long stepRows(Path runs) throws IOException {
+        if (!Files.isDirectory(runs)) {
+            return 0;
+        }
+        try (Stream<Path> dirs = Files.list(runs)) {
+            for (Path dir : dirs.toList()) {
+                Path metrics = dir.resolve("metrics.jsonl");
+                if (Files.isRegularFile(metrics)) {
+                    return Files.readAllLines(metrics).stream().filter(l -> l.contains("\"type\":\"step\"")).count();
+                }
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    public void killedAtARandomStepAResumedRunEndsBitIdentical() throws Exception {
+        Files.writeString(work.resolve("kill.json"), KILL_SPEC);
+        Path reference = work.resolve("reference");
+        Files.createDirectories(reference);
+        Result whole = run(List.of(home.resolve("bin/cftrec").toString(), "run", "kill.json"), work, reference.resolve("runs"));
+        assertEquals(whole.toString(), 0, whole.status());
+        String expected = outcome(runFolder(reference.resolve("runs")));
+        java.util.Random random = new java.util.Random();
+        for (int trial = 0; trial < 2; trial++) {
+            Path runs = work.resolve("killed-" + trial + "/runs");
+            long killAfter = 3 + random.nextInt(34);
+            ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/cftrec").toString(), "run", "kill.json")
+                    .directory(work.toFile()).redirectErrorStream(true)
+                    .redirectOutput(Files.createTempFile("killed", ".out").toFile());
+            builder.environment().put("CFTREC_RUNS", runs.toString());
+            Process process = builder.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+            while (stepRows(runs) < killAfter && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue("the run ended before step " + killAfter, process.isAlive());
+            process.descendants().forEach(ProcessHandle::destroyForcibly); // kill -9, whatever the launcher forked
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            Path run = runFolder(runs);
+            Result resumed = run(List.of(home.resolve("bin/cftrec").toString(), "resume", run.getFileName().toString()),
+                    work, runs);
+            assertEquals("trial " + trial + ", killed after step " + killAfter + "\n" + resumed, 0, resumed.status());
+            assertEquals("trial " + trial + ", killed after step " + killAfter, expected, outcome(run));
+            try (Stream<Path> leftovers = Files.walk(run)) {
+                assertEquals("partial files left after the kill", List.of(), leftovers
+                        .filter(p -> p.getFileName().toString().matches("\\.(last|best)-.*|.*\\.tmp")).toList());
+            }
+            System.out.println("kill -9 after step " + killAfter + ", resumed: identical to the uninterrupted run");
+        }
     }
 }
