@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import org.cftrec.api.Plugin;
+import org.cftrec.api.AtomicFiles;
 import org.cftrec.api.PluginContext;
 import org.cftrec.api.PluginKind;
 import org.cftrec.api.model.Backbone;
@@ -61,8 +62,13 @@ final class BenchSupport {
             corpus.add("w" + i);
         }
         Path work = Files.createTempDirectory("cftrec-bench");
-        return provider.open(params(provider, PEER_BACKBONE),
-                new BackboneRequest("cpu", corpus, new PluginContext(seed, work, work)));
+        try {
+            // The open backbone holds what it needs in memory; its files can go at once (data/tmp stays small).
+            return provider.open(params(provider, PEER_BACKBONE),
+                    new BackboneRequest("cpu", corpus, new PluginContext(seed, work, work)));
+        } finally {
+            AtomicFiles.deleteRecursively(work);
+        }
     }
 
     /** fp32 matrix-multiply peak of the engine (GFLOP/s): the best of 20 products of n x n matrices. */

@@ -1,5 +1,7 @@
 package org.cftrec.bench;
 
+import org.cftrec.api.AtomicFiles;
+
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
@@ -68,6 +70,15 @@ public class EvalBenchCommand implements Action {
     public Object execute() throws Exception {
         Djl.disableGradientTracking();
         Path work = Files.createTempDirectory("cftrec-bench");
+        try {
+            return measure(work);
+        } finally {
+            AtomicFiles.deleteRecursively(work); // the dataset and the backbone's files: nothing stays in data/tmp
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object measure(Path work) throws Exception {
         PluginContext plugins = new PluginContext(1, work, work);
         DatasetProvider synthetic = BenchSupport.plugin(context, DatasetProvider.class, "synthetic");
         RecDataset dataset = synthetic.load(BenchSupport.params(synthetic,

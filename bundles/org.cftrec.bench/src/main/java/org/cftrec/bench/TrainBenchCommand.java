@@ -1,5 +1,7 @@
 package org.cftrec.bench;
 
+import org.cftrec.api.AtomicFiles;
+
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
@@ -18,6 +20,7 @@ import org.cftrec.runtime.objective.TokenizedExample;
 import org.osgi.framework.BundleContext;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,8 +111,12 @@ public class TrainBenchCommand implements Action {
             }
         };
         stamps.add(System.nanoTime());
-        trainer.train(new TrainingJob(model, data, Files.createTempDirectory("cftrec-bench"), null, 1,
-                listener, () -> false), params);
+        Path checkpoints = Files.createTempDirectory("cftrec-bench");
+        try {
+            trainer.train(new TrainingJob(model, data, checkpoints, null, 1, listener, () -> false), params);
+        } finally {
+            AtomicFiles.deleteRecursively(checkpoints);
+        }
         List<Double> seconds = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
             seconds.add((stamps.get(i + 4) - stamps.get(i + 3)) / 1e9);

@@ -20,7 +20,6 @@ import org.cftrec.djl.Djl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -253,9 +252,7 @@ public final class LlamaBackbone implements Backbone {
         AtomicFiles.write(directory.resolve(CheckpointLayout.SINGLE_FILE), out -> Safetensors.writeF32(out, tensors));
         Path target = directory.resolve("tokenizer.json");
         if (!Files.isSameFile(directory, tokenizerFile.getParent())) {
-            Path temp = Files.createTempFile(directory, ".tokenizer", ".tmp");
-            Files.copy(tokenizerFile, temp, StandardCopyOption.REPLACE_EXISTING);
-            AtomicFiles.moveIntoPlace(temp, target);
+            AtomicFiles.write(target, out -> Files.copy(tokenizerFile, out));
         }
     }
 

@@ -130,4 +130,17 @@ public class SpecJsonTest {
                 SpecException.class, () -> SpecJson.bind(mapper.readTree("{\"gamma\": 1}"), Params.class,
                         "weighting.params")).getMessage());
     }
+
+    @Test
+    public void theReadmeSpecExampleWithItsCommentsParses() throws Exception {
+        String readme = Files.readString(Path.of("../../README.md"));
+        int start = readme.indexOf("```json\n") + "```json\n".length();
+        String example = readme.substring(start, readme.indexOf("```", start));
+        assertTrue(example, example.contains("//"));
+        ExperimentSpec spec = SpecJson.parse(example, "README.md");
+        assertEquals("ml100k-cft", spec.name());
+        assertEquals(2, spec.variants().size());
+        SpecException e = assertThrows(SpecException.class, () -> SpecJson.parse("{\n  // no name\n  \"seed\": 1\n}", "c.json"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("c.json: "));
+    }
 }

@@ -33,7 +33,7 @@ final class Checkpoints {
     static void save(Path target, Map<String, NDArray> weights, AdamW optimizer, TrainerState state) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path temp = Files.createTempDirectory(parent, "." + target.getFileName() + "-");
+        Path temp = AtomicFiles.createTemporaryFolderBeside(target);
         try {
             NDList named = new NDList();
             weights.forEach((name, array) -> {
