@@ -41,6 +41,11 @@ public final class LlamaBackbone implements Backbone {
     private final NDArray inverseFrequencies;
     /** A replica shares its original's tokenizer and must not close it. */
     private final boolean ownsTokenizer;
+    /**
+     * Training forward passes through {@link LayerWeights} (fused copies: faster, one more copy of the layer
+     * weights per forward call) rather than {@link #trainingLayer} (no copies). Decided once from the model's size.
+     */
+    private final boolean fusedTraining;
 
     LlamaBackbone(LlamaConfig config, NDManager manager, Map<String, NDArray> weights, HfTokenizer tokenizer,
                   Path tokenizerFile) {
@@ -62,6 +67,7 @@ public final class LlamaBackbone implements Backbone {
         }
         this.inverseFrequencies = manager.create(inv);
         NDScope.unregister(inverseFrequencies);
+        this.fusedTraining = TrainingLayout.fused(config);
     }
 
     public LlamaConfig config() {
@@ -105,9 +111,15 @@ public final class LlamaBackbone implements Backbone {
         NDArray x = embed(tokenIds);
         NDArray[] rope = rotary(positionIds);
         Attention attention = fullAttention(causalMask(length).add(paddingBias(attentionMask, batch, length)), null);
-        LayerWeights[] layers = layerWeights();
-        for (int l = 0; l < layers.length; l++) {
-            x = layer(l, layers[l], x, rope, attention);
+        if (training && !fusedTraining) {
+            for (int l = 0; l < config.layers(); l++) {
+                x = trainingLayer(l, x, rope, attention);
+            }
+        } else {
+            LayerWeights[] layers = layerWeights();
+            for (int l = 0; l < layers.length; l++) {
+                x = layer(l, layers[l], x, rope, attention);
+            }
         }
         return rmsNorm(x, weights.get("model.norm.weight"));
     }
@@ -208,6 +220,41 @@ public final class LlamaBackbone implements Backbone {
         NDArray gate = gateUp.get(0);
         NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(gateUp.get(1));
         return x.add(swiglu.matMul(w.down()));
+    }
+
+    /**
+     * One decoder layer computed on the parameters as they are (Hugging Face layout, products with transposed
+     * views, norm weights and the attention scale applied to activations): autograd keeps no derived copy of the
+     * weights. {@link #layer} with {@link LayerWeights} is faster on small models but keeps one fused copy of
+     * every layer's weights per forward call for the backward pass (two per CFT step).
+     */
+    NDArray trainingLayer(int l, NDArray x, NDArray[] rope, Attention attention) {
+        String p = "model.layers." + l + ".";
+        long batch = x.getShape().get(0);
+        long length = x.getShape().get(1);
+        int hd = config.headSize();
+        int heads = config.heads();
+        int kvHeads = config.kvHeads();
+        NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"));
+        NDArray q = linear(h, p + "self_attn.q_proj").reshape(batch, length, heads, hd);
+        NDArray k = linear(h, p + "self_attn.k_proj").reshape(batch, length, kvHeads, hd);
+        NDArray v = linear(h, p + "self_attn.v_proj").reshape(batch, length, kvHeads, hd).transpose(0, 2, 1, 3);
+        NDArray qRotated = applyRotary(q, rope);
+        q = qRotated.mul(Djl.scalar(qRotated, 1.0 / Math.sqrt(hd))).transpose(0, 2, 1, 3);
+        k = applyRotary(k, rope).transpose(0, 2, 1, 3);
+        NDArray attended = attention.attend(l, q, k, v).transpose(0, 2, 1, 3).reshape(batch, length, (long) heads * hd);
+        x = x.add(linear(attended, p + "self_attn.o_proj"));
+        NDArray h2 = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"));
+        NDArray gate = linear(h2, p + "mlp.gate_proj");
+        NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(linear(h2, p + "mlp.up_proj"));
+        return x.add(linear(swiglu, p + "mlp.down_proj"));
+    }
+
+    /** x W^T (+ b) with W [out, in] as stored: the transpose is a view, not a copy. */
+    private NDArray linear(NDArray x, String prefix) {
+        NDArray y = x.matMul(weights.get(prefix + ".weight").transpose());
+        NDArray bias = weights.get(prefix + ".bias");
+        return bias == null ? y : y.add(bias);
     }
 
     NDArray rmsNorm(NDArray x, NDArray weight) {
