@@ -61,14 +61,15 @@ public final class CheckpointLayout {
     }
 
     /**
-     * Reads every expected tensor; a missing, unexpected or mis-shaped tensor is an error naming it.
+     * Finds every expected tensor (headers only; the data is read by the caller, one tensor at a time); a
+     * missing, unexpected or mis-shaped tensor is an error naming it.
      * A tied model may still carry {@code lm_head.weight}: it is ignored.
      */
-    public static Map<String, Safetensors.Tensor> read(Path folder, LlamaConfig config) throws IOException {
-        Map<String, Safetensors.Tensor> found = new LinkedHashMap<>();
+    public static Map<String, Safetensors.Stored> read(Path folder, LlamaConfig config) throws IOException {
+        Map<String, Safetensors.Stored> found = new LinkedHashMap<>();
         Map<String, Path> origin = new LinkedHashMap<>();
         for (Path file : files(folder)) {
-            for (Map.Entry<String, Safetensors.Tensor> e : Safetensors.read(file).entrySet()) {
+            for (Map.Entry<String, Safetensors.Stored> e : Safetensors.index(file).entrySet()) {
                 found.put(e.getKey(), e.getValue());
                 origin.put(e.getKey(), file);
             }
@@ -88,9 +89,9 @@ public final class CheckpointLayout {
             throw new IOException(folder + ": checkpoint has tensor(s) the config does not explain: "
                     + String.join(", ", first(extra)));
         }
-        Map<String, Safetensors.Tensor> ordered = new LinkedHashMap<>();
+        Map<String, Safetensors.Stored> ordered = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            Safetensors.Tensor tensor = found.get(e.getKey());
+            Safetensors.Stored tensor = found.get(e.getKey());
             if (!Arrays.equals(tensor.shape(), e.getValue())) {
                 throw new IOException(origin.get(e.getKey()) + ": tensor " + e.getKey() + " has shape "
                         + Arrays.toString(tensor.shape()) + ", config.json implies " + Arrays.toString(e.getValue()));

@@ -65,12 +65,13 @@ public final class LlamaLoader {
         if (!Files.isRegularFile(tokenizerFile)) {
             throw new IOException(folder + ": no tokenizer.json");
         }
-        Map<String, Safetensors.Tensor> tensors = CheckpointLayout.read(folder, config);
+        Map<String, Safetensors.Stored> tensors = CheckpointLayout.read(folder, config);
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
-            for (Map.Entry<String, Safetensors.Tensor> e : tensors.entrySet()) {
-                NDArray array = manager.create(e.getValue().values(), new Shape(e.getValue().shape()));
+            for (Map.Entry<String, Safetensors.Stored> e : tensors.entrySet()) {
+                // One tensor's float[] at a time on the heap: loading needs the largest tensor, not the model.
+                NDArray array = manager.create(e.getValue().read(), new Shape(e.getValue().shape()));
                 weights.put(e.getKey(), dtype == DataType.FLOAT32 ? array : array.toType(dtype, false));
             }
             Integer eos = config.firstEosTokenId();

@@ -40,11 +40,50 @@ public final class Safetensors {
         }
     }
 
+    /** A tensor as a file's header describes it (checked), its data still on disk. */
+    public record Stored(Path file, String name, String dtype, long[] shape, long offset, long bytes) {
+        /** The values as float32. */
+        public float[] read() throws IOException {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset, bytes);
+                mapped.order(ByteOrder.LITTLE_ENDIAN);
+                float[] values = new float[(int) (bytes / (dtype.equals("F32") ? 4 : 2))];
+                switch (dtype) {
+                    case "F32" -> mapped.asFloatBuffer().get(values);
+                    case "BF16" -> {
+                        for (int i = 0; i < values.length; i++) {
+                            values[i] = Float.intBitsToFloat((mapped.getShort() & 0xffff) << 16);
+                        }
+                    }
+                    default -> {
+                        for (int i = 0; i < values.length; i++) {
+                            values[i] = halfToFloat(mapped.getShort());
+                        }
+                    }
+                }
+                return values;
+            }
+        }
+    }
+
     /** The safetensors format's own bound on the header (100 MB). */
     static final long MAX_HEADER_BYTES = 100_000_000;
 
-    /** All tensors of one file, by name. */
+    /** All tensors of one file, by name, read into memory. */
     public static Map<String, Tensor> read(Path file) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, Stored> e : index(file).entrySet()) {
+            tensors.put(e.getKey(), new Tensor(e.getValue().dtype(), e.getValue().shape(), e.getValue().read()));
+        }
+        return tensors;
+    }
+
+    /**
+     * The tensors of one file as its header describes them, checked against the file (dtype, shape, offsets),
+     * without reading their data: a checkpoint is read one tensor at a time, so that loading needs no more
+     * memory than its largest tensor besides the model itself.
+     */
+    public static Map<String, Stored> index(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < 8) {
@@ -69,20 +108,20 @@ public final class Safetensors {
                 throw new IOException(file + ": the safetensors header is not a JSON object");
             }
             long dataStart = 8 + headerLength;
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            Map<String, Stored> tensors = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 if (entry.getKey().equals("__metadata__")) {
                     continue;
                 }
-                tensors.put(entry.getKey(), readTensor(channel, file, entry.getKey(), entry.getValue(), dataStart, size));
+                tensors.put(entry.getKey(), describe(file, entry.getKey(), entry.getValue(), dataStart, size));
             }
             return tensors;
         }
     }
 
-    private static Tensor readTensor(FileChannel channel, Path file, String name, JsonNode spec, long dataStart,
-                                     long fileSize) throws IOException {
+    private static Stored describe(Path file, String name, JsonNode spec, long dataStart, long fileSize)
+            throws IOException {
         String dtype = spec.path("dtype").asText();
         JsonNode shapeNode = spec.path("shape");
         long[] shape = new long[shapeNode.size()];
@@ -110,24 +149,9 @@ public final class Safetensors {
             throw new IOException(file + ": tensor " + name + " data offsets [" + begin + ", " + end
                     + ") do not match its shape and dtype or the file size");
         }
-        MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
-        mapped.order(ByteOrder.LITTLE_ENDIAN);
-        float[] values = new float[(int) elements];
-        switch (dtype) {
-            case "F32" -> mapped.asFloatBuffer().get(values);
-            case "BF16" -> {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = Float.intBitsToFloat((mapped.getShort() & 0xffff) << 16);
-                }
-            }
-            default -> {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = halfToFloat(mapped.getShort());
-                }
-            }
-        }
-        return new Tensor(dtype, shape, values);
+        return new Stored(file, name, dtype, shape, dataStart + begin, end - begin);
     }
+
 
     /** IEEE 754 binary16 to float (Float.float16ToFloat only exists from Java 20). */
     static float halfToFloat(short half) {
