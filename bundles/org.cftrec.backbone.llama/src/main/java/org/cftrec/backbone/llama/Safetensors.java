@@ -175,18 +175,36 @@ public final class Safetensors {
 
     /** Writes float32 tensors (sorted by name), with the header padded to a multiple of 8 bytes. */
     public static void writeF32(OutputStream out, Map<String, Tensor> tensors) throws IOException {
-        Map<String, Tensor> sorted = new TreeMap<>(tensors);
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> shapes.put(name, t.shape()));
+        writeF32(out, shapes, name -> tensors.get(name).values());
+    }
+
+    /** The values of one tensor, made when the writer reaches it. */
+    @FunctionalInterface
+    public interface Values {
+        float[] of(String name) throws IOException;
+    }
+
+    /**
+     * Writes float32 tensors (sorted by name) whose values are made one at a time: writing a model of any size
+     * needs its largest tensor in memory, not all of them.
+     */
+    public static void writeF32(OutputStream out, Map<String, long[]> shapes, Values values) throws IOException {
+        Map<String, long[]> sorted = new TreeMap<>(shapes);
         ObjectNode header = JSON.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
+        for (Map.Entry<String, long[]> e : sorted.entrySet()) {
             ObjectNode spec = header.putObject(e.getKey());
             spec.put("dtype", "F32");
             var shape = spec.putArray("shape");
-            for (long d : e.getValue().shape()) {
+            long elements = 1;
+            for (long d : e.getValue()) {
                 shape.add(d);
+                elements *= d;
             }
-            long bytes = 4L * e.getValue().values().length;
+            long bytes = 4L * elements;
             spec.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
@@ -198,10 +216,16 @@ public final class Safetensors {
             prefix.put((byte) ' ');
         }
         out.write(prefix.array());
-        for (Tensor t : sorted.values()) {
-            ByteBuffer data = ByteBuffer.allocate(4 * t.values().length).order(ByteOrder.LITTLE_ENDIAN);
-            data.asFloatBuffer().put(t.values());
-            out.write(data.array());
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        for (String name : sorted.keySet()) {
+            float[] v = values.of(name);
+            for (int i = 0; i < v.length; ) {
+                int n = Math.min(v.length - i, chunk.capacity() / 4);
+                chunk.clear();
+                chunk.asFloatBuffer().put(v, i, n);
+                out.write(chunk.array(), 0, 4 * n);
+                i += n;
+            }
         }
     }
 }
