@@ -1,5 +1,7 @@
 package org.cftrec.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -69,6 +71,32 @@ final class BenchSupport {
         } finally {
             AtomicFiles.deleteRecursively(work);
         }
+    }
+
+    /** A checkpoint folder (relative to the caller's working directory) opened with the llama backbone, float32, CPU. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Backbone checkpointBackbone(BundleContext context, String folder) throws IOException {
+        BackboneProvider provider = plugin(context, BackboneProvider.class, "llama");
+        String cwd = System.getenv("CFTREC_CWD");
+        Path base = Path.of(cwd == null || cwd.isBlank() ? System.getProperty("user.dir") : cwd);
+        Path checkpoint = base.resolve(folder).toAbsolutePath().normalize();
+        ObjectNode params = new ObjectMapper().createObjectNode().put("path", checkpoint.toString());
+        return provider.open(params(provider, params.toString()),
+                new BackboneRequest("cpu", List.of(), new PluginContext(1, base, checkpoint)));
+    }
+
+    /** The process's peak resident memory so far (Linux VmHWM), or -1 where /proc is not there. */
+    static long peakResidentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
     }
 
     /** fp32 matrix-multiply peak of the engine (GFLOP/s): the best of 20 products of n x n matrices. */

@@ -39,16 +39,15 @@ import java.util.SplittableRandom;
 @Service
 @Command(scope = "bench", name = "train", description = "SFT vs CFT training step at the peer's shape: examples/s, CFT/SFT ratio, MFU")
 public class TrainBenchCommand implements Action {
-    private static final int BATCH = 16;
-    private static final int FACTUAL_LENGTH = 96;
-    private static final int COUNTERFACTUAL_LENGTH = 48;
-    private static final int TARGET_TOKENS = 12;
 
     @Reference
     private BundleContext context;
 
-    @Option(name = "--steps", description = "measured steps per mode and round (default 10, after 3 warm-up steps)")
+    @Option(name = "--steps", description = "measured steps per mode and round (default 10, after the warm-up steps)")
     private int steps = 10;
+
+    @Option(name = "--warmup", description = "steps run before measuring, per mode and round (default 3)")
+    private int warmup = 3;
 
     @Option(name = "--rounds", description = "rounds over the modes (default 3)")
     private int rounds = 3;
@@ -56,24 +55,44 @@ public class TrainBenchCommand implements Action {
     @Option(name = "--modes", description = "comma-separated: sft, cft, cft-separate (default all, in this order)")
     private String modes = "sft,cft,cft-separate";
 
+    @Option(name = "--checkpoint", description = "a Hugging Face checkpoint folder to train instead of the peer's"
+            + " tiny model (e.g. one written by cftrec:init-model); relative to your working directory")
+    private String checkpoint;
+
+    @Option(name = "--batch", description = "examples per step (default 16)")
+    private int batch = 16;
+
+    @Option(name = "--factual", description = "factual row length in tokens, target included (default 96)")
+    private int factualLength = 96;
+
+    @Option(name = "--counterfactual", description = "counterfactual row length in tokens (default 48)")
+    private int counterfactualLength = 48;
+
+    @Option(name = "--targets", description = "target tokens per example (default 12)")
+    private int targetTokens = 12;
+
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Object execute() throws Exception {
         Djl.disableGradientTracking();
         double peak = BenchSupport.matmulPeak(2048);
         TrainerProvider trainer = BenchSupport.plugin(context, TrainerProvider.class, "cpu");
-        Object params = BenchSupport.params(trainer, "{\"lr\": 1e-4, \"warmupSteps\": 0, \"microBatch\": " + BATCH
-                + ", \"accumulation\": 1, \"epochs\": 1000, \"maxSteps\": " + (steps + 3)
+        Object params = BenchSupport.params(trainer, "{\"lr\": 1e-4, \"warmupSteps\": 0, \"microBatch\": " + batch
+                + ", \"accumulation\": 1, \"epochs\": 1000, \"maxSteps\": " + (steps + warmup)
                 + ", \"evalEvery\": 100000, \"patience\": 0}");
         System.out.println("engine: " + Djl.describe());
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        Map<String, Long> peakResident = new LinkedHashMap<>();
         long parameters = 0;
         for (int round = 0; round < rounds; round++) {
             for (String mode : modes.split(",")) {
-                try (Backbone model = BenchSupport.peerBackbone(context, 1)) {
+                try (Backbone model = checkpoint == null ? BenchSupport.peerBackbone(context, 1)
+                        : BenchSupport.checkpointBackbone(context, checkpoint)) {
                     parameters = model.shape().parameterCount();
                     seconds.computeIfAbsent(mode, m -> new ArrayList<>()).addAll(stepSeconds(trainer, params, model, mode));
                 }
+                // The process's peak so far: the highest of the modes run up to here (sft first, then cft).
+                peakResident.put(mode, Math.max(peakResident.getOrDefault(mode, 0L), BenchSupport.peakResidentBytes()));
             }
         }
         Double sftStep = seconds.containsKey("sft") ? median(seconds.get("sft")) : null;
@@ -82,12 +101,13 @@ public class TrainBenchCommand implements Action {
             double step = median(e.getValue());
             // 6 FLOPs per parameter per token over the rows actually computed (stacked: both branches at the
             // factual length; separate: each at its own length; sft: factual rows only).
-            long tokens = (long) BATCH * FACTUAL_LENGTH + (mode.equals("sft") ? 0 : (long) BATCH
-                    * (mode.equals("cft") ? FACTUAL_LENGTH : COUNTERFACTUAL_LENGTH));
+            long tokens = (long) batch * factualLength + (mode.equals("sft") ? 0 : (long) batch
+                    * (mode.equals("cft") ? factualLength : counterfactualLength));
             double mfu = 6.0 * parameters * tokens / step / (peak * 1e9);
             System.out.println("{\"mode\": \"" + mode + "\", \"steps\": " + e.getValue().size()
                     + ", \"median_step_s\": " + BenchSupport.fmt(step)
-                    + ", \"examples_per_s\": " + BenchSupport.fmt(BATCH / step)
+                    + ", \"examples_per_s\": " + BenchSupport.fmt(batch / step)
+                    + ", \"peak_resident_gb\": " + BenchSupport.fmt(peakResident.get(mode) / 1e9)
                     + ", \"step_cost_vs_sft\": " + (sftStep == null ? "null" : BenchSupport.fmt(step / sftStep))
                     + ", \"mfu_percent\": " + BenchSupport.fmt(100 * mfu)
                     + ", \"matmul_peak_gflops\": " + BenchSupport.fmt(peak) + "}");
@@ -95,13 +115,13 @@ public class TrainBenchCommand implements Action {
         return null;
     }
 
-    /** Seconds of each measured step of one training run in {@code mode} (after 3 warm-up steps). */
+    /** Seconds of each measured step of one training run in {@code mode} (after the warm-up steps). */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private List<Double> stepSeconds(TrainerProvider trainer, Object params, Backbone model, String mode)
             throws Exception {
         double alpha = mode.equals("sft") ? 0 : 0.1;
         BranchLayout layout = mode.equals("cft-separate") ? BranchLayout.SEPARATE : BranchLayout.STACKED;
-        CftTrainingData data = new CftTrainingData(model, batch(model.shape().vocabularySize()), List.of(),
+        CftTrainingData data = new CftTrainingData(model, examples(model.shape().vocabularySize()), List.of(),
                 alpha, WeightScope.BOTH, layout);
         List<Long> stamps = new ArrayList<>();
         TrainingListener listener = new TrainingListener() {
@@ -119,7 +139,7 @@ public class TrainBenchCommand implements Action {
         }
         List<Double> seconds = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
-            seconds.add((stamps.get(i + 4) - stamps.get(i + 3)) / 1e9);
+            seconds.add((stamps.get(i + warmup + 1) - stamps.get(i + warmup)) / 1e9);
         }
         return seconds;
     }
@@ -128,18 +148,18 @@ public class TrainBenchCommand implements Action {
         return BenchSupport.median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    /** 16 examples: random prompts and targets, so that rows are 96 (factual) and 48 (counterfactual) tokens. */
-    private static List<TokenizedExample> batch(int vocabulary) {
+    /** One step's examples: random prompts and targets, so that rows have the factual and counterfactual lengths. */
+    private List<TokenizedExample> examples(int vocabulary) {
         SplittableRandom random = new SplittableRandom(0);
         List<TokenizedExample> examples = new ArrayList<>();
-        for (int i = 0; i < BATCH; i++) {
-            long[] target = tokens(random, TARGET_TOKENS, vocabulary);
-            float[] weights = new float[TARGET_TOKENS];
-            for (int k = 0; k < TARGET_TOKENS; k++) {
-                weights[k] = (float) (1 - k * 0.75 / (TARGET_TOKENS - 1));
+        for (int i = 0; i < batch; i++) {
+            long[] target = tokens(random, targetTokens, vocabulary);
+            float[] weights = new float[targetTokens];
+            for (int k = 0; k < targetTokens; k++) {
+                weights[k] = (float) (1 - k * 0.75 / Math.max(1, targetTokens - 1));
             }
-            examples.add(new TokenizedExample(tokens(random, FACTUAL_LENGTH - TARGET_TOKENS + 1, vocabulary),
-                    tokens(random, COUNTERFACTUAL_LENGTH - TARGET_TOKENS + 1, vocabulary), target, weights));
+            examples.add(new TokenizedExample(tokens(random, factualLength - targetTokens + 1, vocabulary),
+                    tokens(random, counterfactualLength - targetTokens + 1, vocabulary), target, weights));
         }
         return examples;
     }

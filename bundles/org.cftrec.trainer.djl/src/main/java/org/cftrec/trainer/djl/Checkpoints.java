@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cftrec.api.AtomicFiles;
 
 import java.io.IOException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -40,8 +43,10 @@ final class Checkpoints {
                 array.setName(name);
                 named.add(array);
             });
-            Files.write(temp.resolve(WEIGHTS), named.encode(NDList.Encoding.SAFETENSORS));
-            Files.write(temp.resolve(OPTIMIZER), optimizer.state().encode(NDList.Encoding.SAFETENSORS));
+            // Streamed, array by array: a real model's weights (2 GB for 0.5B parameters) and moments (4 GB) do not
+            // fit the byte[] that NDList.encode(Encoding) builds.
+            encode(named, temp.resolve(WEIGHTS));
+            encode(optimizer.state(), temp.resolve(OPTIMIZER));
             Files.write(temp.resolve(STATE), JSON.writeValueAsBytes(state));
             Path old = parent.resolve("." + target.getFileName() + ".old");
             AtomicFiles.deleteRecursively(old);
@@ -83,6 +88,12 @@ final class Checkpoints {
         }
     }
 
+    private static void encode(NDList arrays, Path file) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            arrays.encode(out, NDList.Encoding.SAFETENSORS);
+        }
+    }
+
     static Loaded load(Path folder, NDManager manager) throws IOException {
         for (String file : new String[] {WEIGHTS, OPTIMIZER, STATE}) {
             if (!Files.isRegularFile(folder.resolve(file))) {
@@ -95,7 +106,7 @@ final class Checkpoints {
 
     private static Map<String, NDArray> read(Path file, NDManager manager) throws IOException {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
             for (NDArray array : NDList.decode(manager, in)) {
                 arrays.put(array.getName(), array);
             }
