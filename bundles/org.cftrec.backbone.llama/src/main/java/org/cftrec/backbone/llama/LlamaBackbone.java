@@ -113,12 +113,15 @@ public final class LlamaBackbone implements Backbone {
         Attention attention = fullAttention(causalMask(length).add(paddingBias(attentionMask, batch, length)), null);
         if (training && !fusedTraining) {
             for (int l = 0; l < config.layers(); l++) {
-                x = trainingLayer(l, x, rope, attention);
+                int index = l;
+                x = releasingIntermediates(layerInput -> trainingLayer(index, layerInput, rope, attention), x);
             }
         } else {
             LayerWeights[] layers = layerWeights();
             for (int l = 0; l < layers.length; l++) {
-                x = layer(l, layers[l], x, rope, attention);
+                int index = l;
+                x = training ? releasingIntermediates(layerInput -> layer(index, layers[index], layerInput, rope, attention), x)
+                        : layer(l, layers[l], x, rope, attention);
             }
         }
         return rmsNorm(x, weights.get("model.norm.weight"));
@@ -248,6 +251,22 @@ public final class LlamaBackbone implements Backbone {
         NDArray gate = linear(h2, p + "mlp.gate_proj");
         NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(linear(h2, p + "mlp.up_proj"));
         return x.add(linear(swiglu, p + "mlp.down_proj"));
+    }
+
+    /**
+     * Runs one layer and closes the handles of every array it made except its output. Autograd keeps its own
+     * references to what the backward pass needs, so this frees only what eager PyTorch would free at once:
+     * without it, DJL holds every intermediate of every layer until the step ends (most of a step's memory at
+     * real sizes). The values computed are unchanged.
+     */
+    private static NDArray releasingIntermediates(java.util.function.UnaryOperator<NDArray> layer, NDArray input) {
+        NDArray output;
+        try (NDScope ignored = new NDScope()) {
+            output = layer.apply(input);
+            NDScope.unregister(output);
+        }
+        NDScope.register(output); // the caller's scope (the training step) closes it
+        return output;
     }
 
     /** x W^T (+ b) with W [out, in] as stored: the transpose is a view, not a copy. */

@@ -33,8 +33,13 @@ public class TrainingLayoutTest {
     }
 
     private Pass pass(String layout) throws Exception {
+        return pass(layout, true);
+    }
+
+    /** With training false the forward keeps every intermediate handle: the plain autograd reference. */
+    private Pass pass(String layout, boolean training) throws Exception {
         System.setProperty(TrainingLayout.PROPERTY, layout);
-        try (LlamaBackbone model = TinyModels.create(folder.newFolder(layout).toPath(), 7);
+        try (LlamaBackbone model = TinyModels.create(folder.newFolder(layout + training).toPath(), 7);
              NDManager manager = model.manager().newSubManager()) {
             LlamaBackboneTest.randomize(model, 11);
             long[][] tokens = {{3, 5, 7, 4, 9}, {0, 0, 6, 8, 4}};
@@ -43,7 +48,7 @@ public class TrainingLayoutTest {
             model.parameters().values().forEach(p -> p.setRequiresGradient(true));
             float[] hidden;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray h = model.hiddenStates(manager.create(tokens), manager.create(positions), manager.create(mask), true);
+                NDArray h = model.hiddenStates(manager.create(tokens), manager.create(positions), manager.create(mask), training);
                 hidden = h.toFloatArray();
                 NDArray logits = model.vocabularyLogits(h.reshape(-1, model.config().hiddenSize()));
                 collector.backward(logits.logSoftmax(1).get(":, 3").mean());
@@ -64,8 +69,17 @@ public class TrainingLayoutTest {
 
     @Test
     public void bothLayoutsGiveTheSameHiddenStatesAndGradients() throws Exception {
-        Pass fused = pass("fused");
-        Pass views = pass("views");
+        compare(pass("fused"), pass("views"));
+    }
+
+    @Test
+    public void releasingIntermediateHandlesLeavesTheGradientsIntact() throws Exception {
+        Pass reference = pass("fused", false);
+        compare(reference, pass("views", true));
+        compare(reference, pass("fused", true));
+    }
+
+    private static void compare(Pass fused, Pass views) {
         for (int i = 0; i < fused.hidden().length; i++) {
             assertEquals("hidden " + i, fused.hidden()[i], views.hidden()[i], 1e-4 * Math.max(1, Math.abs(fused.hidden()[i])));
         }

@@ -233,7 +233,12 @@ final class TrainingLoop {
         double squared = 0;
         try (NDScope ignored = new NDScope()) {
             for (NDArray w : weights.values()) {
-                squared += w.getGradient().square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
+                // One parameter's square at a time: held to the scope's end, all of them were a second copy of
+                // every gradient (2 GB at 0.5B parameters).
+                try (NDScope perParameter = new NDScope()) {
+                    squared += w.getGradient().square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                            .getFloat();
+                }
             }
             double norm = Math.sqrt(squared);
             if (!Double.isFinite(norm)) {
