@@ -3,6 +3,7 @@ package org.cftrec.backbone.llama;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -56,6 +57,34 @@ public final class LlamaLoader {
         return config;
     }
 
+    /** Values read into the JVM heap per block: the heap a load needs, whatever the size of the model. */
+    static final long BLOCK_VALUES = 16L << 20;
+
+    /**
+     * One tensor into the engine. A large matrix (a 150k-token embedding is 545 MB) goes in blocks of rows into an
+     * array allocated once, so the heap holds at most {@link #BLOCK_VALUES} values at a time: the JVM keeps heap it
+     * once grew to, and that would stay resident beside the model for the whole run.
+     */
+    static NDArray load(NDManager manager, Safetensors.Stored tensor) throws IOException {
+        long[] shape = tensor.shape();
+        long values = 1;
+        for (long d : shape) {
+            values *= d;
+        }
+        if (values <= BLOCK_VALUES || shape.length != 2) {
+            return manager.create(tensor.read(), new Shape(shape));
+        }
+        NDArray array = manager.zeros(new Shape(shape));
+        long rowsPerBlock = Math.max(1, BLOCK_VALUES / shape[1]);
+        for (long row = 0; row < shape[0]; row += rowsPerBlock) {
+            long rows = Math.min(rowsPerBlock, shape[0] - row);
+            try (NDArray block = manager.create(tensor.read(row * shape[1], rows * shape[1]), new Shape(rows, shape[1]))) {
+                array.set(new NDIndex(row + ":" + (row + rows)), block);
+            }
+        }
+        return array;
+    }
+
     /**
      * @param dtype float32, or bfloat16 / float16 (GPU)
      */
@@ -70,8 +99,7 @@ public final class LlamaLoader {
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
             for (Map.Entry<String, Safetensors.Stored> e : tensors.entrySet()) {
-                // One tensor's float[] at a time on the heap: loading needs the largest tensor, not the model.
-                NDArray array = manager.create(e.getValue().read(), new Shape(e.getValue().shape()));
+                NDArray array = load(manager, e.getValue());
                 weights.put(e.getKey(), dtype == DataType.FLOAT32 ? array : array.toType(dtype, false));
             }
             Integer eos = config.firstEosTokenId();

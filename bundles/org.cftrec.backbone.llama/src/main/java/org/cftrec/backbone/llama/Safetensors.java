@@ -44,10 +44,21 @@ public final class Safetensors {
     public record Stored(Path file, String name, String dtype, long[] shape, long offset, long bytes) {
         /** The values as float32. */
         public float[] read() throws IOException {
+            return read(0, bytes / width());
+        }
+
+        /** Bytes per stored value. */
+        int width() {
+            return dtype.equals("F32") ? 4 : 2;
+        }
+
+        /** {@code count} values from value {@code first} on, as float32 (large tensors are read in blocks). */
+        public float[] read(long first, long count) throws IOException {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset, bytes);
+                MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset + first * width(),
+                        count * width());
                 mapped.order(ByteOrder.LITTLE_ENDIAN);
-                float[] values = new float[(int) (bytes / (dtype.equals("F32") ? 4 : 2))];
+                float[] values = new float[(int) count];
                 switch (dtype) {
                     case "F32" -> mapped.asFloatBuffer().get(values);
                     case "BF16" -> {

@@ -207,4 +207,22 @@ public class CheckpointTest {
         }
         out.write(buffer.array());
     }
+
+    @Test
+    public void largeMatricesLoadInBlocksToTheSameValues() throws Exception {
+        long rows = LlamaLoader.BLOCK_VALUES / 8 * 3 + 5; // three full blocks of 8-wide rows and a partial one
+        float[] values = new float[(int) (rows * 8)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i % 9973 - 4986.5f;
+        }
+        Path file = folder.newFile("big.safetensors").toPath();
+        try (OutputStream out = Files.newOutputStream(file)) {
+            Safetensors.writeF32(out, Map.of("w", new Safetensors.Tensor("F32", new long[] {rows, 8}, values)));
+        }
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+             NDArray loaded = LlamaLoader.load(manager, Safetensors.index(file).get("w"))) {
+            assertArrayEquals(new long[] {rows, 8}, loaded.getShape().getShape());
+            assertArrayEquals(values, loaded.toFloatArray(), 0f);
+        }
+    }
 }
