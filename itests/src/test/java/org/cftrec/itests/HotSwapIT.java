@@ -133,10 +133,12 @@ public class HotSwapIT {
     @Test
     public void aDataPathOutsideTheAllowedRootsIsRefused() throws Exception {
         String json = "{\"name\": \"escape\", \"dataset\": {\"plugin\": \"movielens\", \"params\": {\"path\": \"/etc\"}}}";
-        RunInfo run = experiments.await(experiments.start(new ObjectMapper().readValue(json, ExperimentSpec.class)).id(),
-                Duration.ofMinutes(1));
-        assertEquals(RunStatus.FAILED, run.status());
-        assertTrue(run.message(), run.message().contains("data path '/etc' resolves to /etc, outside the allowed data roots"));
+        ExperimentSpec spec = new ObjectMapper().readValue(json, ExperimentSpec.class);
+        int runsBefore = experiments.runs().size();
+        // Refused before the run starts: no FAILED run folder is left behind.
+        IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> experiments.start(spec));
+        assertTrue(e.getMessage(), e.getMessage().contains("data path '/etc' resolves to /etc, outside the allowed data roots"));
+        assertEquals(runsBefore, experiments.runs().size());
     }
 
     /** The jar with its Bundle-Version replaced: a new version of the same plugin bundle. */

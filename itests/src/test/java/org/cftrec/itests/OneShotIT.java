@@ -136,6 +136,15 @@ public class OneShotIT {
         assertEquals(linked.toString(), 1, linked.status());
         assertTrue(linked.toString(), linked.err().contains("resolves to /etc, outside the allowed data roots"));
         assertFalse(Files.exists(work.resolve("out")));
+        Files.writeString(work.resolve("missing.json"), "{\"name\": \"x\", \"dataset\": {\"plugin\": \"movielens\","
+                + " \"params\": {\"path\": \"no-such-folder\"}}}");
+        Result validate = cftrec("validate", "missing.json");
+        assertEquals(validate.toString(), 1, validate.status());
+        assertTrue(validate.toString(), validate.err().contains("dataset.params: path 'no-such-folder': no such folder"));
+        Result run = cftrec("run", "linked-folder.json");
+        assertEquals(run.toString(), 1, run.status());
+        assertTrue(run.toString(), run.err().contains("outside the allowed data roots"));
+        assertFalse("a refused run left a run folder", Files.exists(work.resolve("runs")) && Files.list(work.resolve("runs")).findAny().isPresent());
     }
 
     private static final String KILL_SPEC = "{\"name\": \"kill-resume\", \"seed\": 5,"

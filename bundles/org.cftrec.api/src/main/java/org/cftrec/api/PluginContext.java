@@ -68,6 +68,32 @@ public record PluginContext(long seed, Path dataRoot, Path workDirectory, List<P
         return resolved;
     }
 
+    /**
+     * {@link #resolveData(String)} for a folder that must exist (a dataset's {@code path}).
+     *
+     * @throws java.io.IOException naming the field and the path when there is no such folder
+     */
+    public Path requireDataFolder(String field, String path) throws java.io.IOException {
+        Path folder = resolveData(path);
+        if (!Files.isDirectory(folder)) {
+            throw new java.io.IOException(field + " '" + path + "': no such folder (" + folder + ")");
+        }
+        return folder;
+    }
+
+    /**
+     * {@link #resolveDataFile(Path, String, String)} for a file that must exist.
+     *
+     * @throws java.io.IOException naming the field and the path when there is no such file
+     */
+    public Path requireDataFile(Path folder, String field, String name) throws java.io.IOException {
+        Path file = resolveDataFile(folder, field, name);
+        if (!Files.isRegularFile(file)) {
+            throw new java.io.IOException(field + " '" + name + "': no such file (" + file + ")");
+        }
+        return file;
+    }
+
     private void checkAllowed(Path resolved, String what) {
         if (!allowedRoots.isEmpty() && allowedRoots.stream().map(PluginContext::realPath).noneMatch(resolved::startsWith)) {
             throw new IllegalArgumentException(what + " resolves to " + resolved

@@ -77,6 +77,13 @@ public class Amazon2018Dataset implements DatasetProvider<Amazon2018Dataset.Para
     }
 
     @Override
+    public void checkData(Params params, PluginContext context) throws IOException {
+        Path raw = context.requireDataFolder("path", params.path());
+        AmazonRawFiles.find(context, raw, params.category() + "_5");
+        AmazonRawFiles.find(context, raw, "meta_" + params.category());
+    }
+
+    @Override
     public RecDataset load(Params params, PluginContext context) throws IOException {
         Path work = context.workDirectory().toAbsolutePath().normalize();
         Path folder = work.resolve(params.output()).normalize();

@@ -65,6 +65,15 @@ public class D3CsvDataset implements DatasetProvider<D3CsvDataset.Params> {
     }
 
     @Override
+    public void checkData(Params params, PluginContext context) throws IOException {
+        Path folder = context.requireDataFolder("path", params.path());
+        context.requireDataFile(folder, "items", params.items());
+        for (String split : params.allowMissingTrain() ? new String[] {"valid", "test"} : new String[] {"train", "valid", "test"}) {
+            context.requireDataFile(folder, "stem", split + "/" + params.stem() + ".csv");
+        }
+    }
+
+    @Override
     public RecDataset load(Params params, PluginContext context) throws IOException {
         return read(context.resolveData(params.path()), params, context);
     }

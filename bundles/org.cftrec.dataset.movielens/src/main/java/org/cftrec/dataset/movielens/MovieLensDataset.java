@@ -71,6 +71,14 @@ public class MovieLensDataset implements DatasetProvider<MovieLensDataset.Params
     }
 
     @Override
+    public void checkData(Params params, PluginContext context) throws IOException {
+        Path folder = context.requireDataFolder("path", params.path());
+        if (!Files.isRegularFile(folder.resolve("u.data")) && !Files.isRegularFile(folder.resolve("ratings.dat"))) {
+            throw new IOException(folder + ": neither u.data (ml-100k) nor ratings.dat (ml-1m) found");
+        }
+    }
+
+    @Override
     public RecDataset load(Params params, PluginContext context) throws IOException {
         Path folder = context.resolveData(params.path());
         boolean ml100k = Files.isRegularFile(folder.resolve("u.data"));

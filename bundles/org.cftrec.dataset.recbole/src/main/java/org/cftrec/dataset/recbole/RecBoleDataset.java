@@ -64,6 +64,15 @@ public class RecBoleDataset implements DatasetProvider<RecBoleDataset.Params> {
     }
 
     @Override
+    public void checkData(Params params, PluginContext context) throws IOException {
+        Path folder = context.requireDataFolder("path", params.path());
+        context.requireDataFile(folder, "titles", params.titles());
+        for (String split : new String[] {"train", "valid", "test"}) {
+            context.requireDataFile(folder, "name", params.name() + "." + split + ".inter");
+        }
+    }
+
+    @Override
     public RecDataset load(Params params, PluginContext context) throws IOException {
         Path folder = context.resolveData(params.path());
         Path titleFile = context.resolveDataFile(folder, "titles", params.titles());

@@ -71,6 +71,13 @@ public class SequenceTsvDataset implements DatasetProvider<SequenceTsvDataset.Pa
     }
 
     @Override
+    public void checkData(Params params, PluginContext context) throws IOException {
+        Path folder = context.requireDataFolder("path", params.path());
+        context.requireDataFile(folder, "names", params.names());
+        context.requireDataFile(folder, "sequences", params.sequences());
+    }
+
+    @Override
     public RecDataset load(Params params, PluginContext context) throws IOException {
         Path folder = context.resolveData(params.path());
         Path namesFile = context.resolveDataFile(folder, "names", params.names());

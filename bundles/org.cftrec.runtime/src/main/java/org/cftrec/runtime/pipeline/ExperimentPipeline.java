@@ -191,8 +191,11 @@ public final class ExperimentPipeline {
                 entry.put("casesPerSecond", cases.size() / Math.max(seconds, 1e-9));
                 List<String> recommended = rankings.stream()
                         .flatMap(r -> r.topItemIds().stream().limit(10)).toList();
-                entry.put("popularity", Map.of("recommendedTop10", popularity.profile(recommended),
-                        "testHistories", popularity.profile(historyItems)));
+                // Ordered: Map.of iterates in a per-JVM order, and results.json must be the same file every time.
+                Map<String, Object> profiles = new LinkedHashMap<>();
+                profiles.put("recommendedTop10", popularity.profile(recommended));
+                profiles.put("testHistories", popularity.profile(historyItems));
+                entry.put("popularity", profiles);
                 byMode.put(mode.name().toLowerCase(java.util.Locale.ROOT), entry);
                 PredictionsFile.write(variantDir.resolve("predictions-" + protocol.name() + "-"
                         + mode.name().toLowerCase(java.util.Locale.ROOT) + ".jsonl"), cases, rankings, targetTexts);

@@ -2,6 +2,7 @@ package org.cftrec.runtime.run;
 
 import ai.djl.engine.Engine;
 import org.cftrec.djl.Djl;
+import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.PluginInfo;
 import org.cftrec.api.run.RunInfo;
@@ -124,12 +125,13 @@ public class RunManager implements ExperimentService {
 
     @Override
     public void validate(ExperimentSpec spec) {
-        ExperimentPlan.of(spec, catalog);
+        checkData(ExperimentPlan.of(spec, catalog));
     }
 
     @Override
     public RunInfo start(ExperimentSpec spec) {
         ExperimentPlan plan = ExperimentPlan.of(spec, catalog);
+        checkData(plan); // before a run folder exists: a wrong path leaves nothing behind
         RunDirectory directory;
         try {
             directory = RunDirectory.create(runsRoot, spec.name());
@@ -190,6 +192,17 @@ public class RunManager implements ExperimentService {
         state.directory().log("resuming with the plugins installed now");
         submit(plan, state);
         return state.snapshot();
+    }
+
+    /** The dataset's files exist and lie in the allowed roots (checked without reading them). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void checkData(ExperimentPlan plan) {
+        try {
+            ((DatasetProvider) plan.dataset().service()).checkData(plan.dataset().params(),
+                    dataAccess.context(plan.spec().seed(), runsRoot));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new SpecException("dataset.params: " + e.getMessage(), e);
+        }
     }
 
     private RunState existing(String id) {
@@ -259,8 +272,11 @@ public class RunManager implements ExperimentService {
                 + bundleContext.getBundle().getVersion());
         List<Map<String, Object>> plugins = new ArrayList<>();
         for (ResolvedPlugin<?> plugin : plan.plugins()) {
-            Map<String, Object> entry = new LinkedHashMap<>(Map.of("kind", plugin.kind().label(), "name", plugin.name(),
-                    "bundle", plugin.info().bundle(), "version", plugin.info().version()));
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("kind", plugin.kind().label());
+            entry.put("name", plugin.name());
+            entry.put("bundle", plugin.info().bundle());
+            entry.put("version", plugin.info().version());
             if (!plugin.shadowed().isEmpty()) {
                 entry.put("notChosen", plugin.shadowed().stream().map(s -> s.bundle() + " " + s.version()).toList());
                 directory.log("note: " + plugin.label() + " chosen; also installed under that name, not used: "
