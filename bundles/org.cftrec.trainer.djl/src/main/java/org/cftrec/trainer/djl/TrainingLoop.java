@@ -170,7 +170,13 @@ final class TrainingLoop {
         double counterfactual = 0;
         long started = System.nanoTime();
         try (GradientCollector collector = engine.newGradientCollector()) {
-            collector.zeroGradients(); // every array's gradient, replicas' included
+            // Every array's gradient, replicas' included. In a scope: zeroGradients opens a handle on each gradient,
+            // and a handle left open keeps the gradient shared, so the next backward pass allocates a new one
+            // instead of accumulating in place, and the old one stays pinned: one more copy of all gradients per
+            // step (2 GB each at 0.5B parameters).
+            try (NDScope ignored = new NDScope()) {
+                collector.zeroGradients();
+            }
             for (int round = 0; round < microBatches; round += shards.size()) {
                 try (NDScope ignored = new NDScope()) {
                     List<LossTerms> terms = new ArrayList<>();
