@@ -6,6 +6,7 @@ import org.apache.karaf.shell.api.console.Registry;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One-shot mode of {@code bin/cftrec}: when the environment variable {@value #ONESHOT_VARIABLE} is set, this
@@ -42,6 +44,8 @@ public class OneShotLauncher {
     /** Commands of other scopes (feature:, bundle:) come from boot features too; a short grace is enough. */
     private static final long OTHER_COMMAND_WAIT_NANOS = 2_000_000_000L;
     private static final Set<String> HELP = Set.of("help", "-h", "--help");
+    /** How long the exit hook waits for the command, then for the framework, to end. */
+    private static final long SHUTDOWN_WAIT_MILLIS = 60_000;
 
     /** Whether this JVM is a one-shot {@code bin/cftrec} start (it exits when its commands end). */
     public static boolean active() {
@@ -59,16 +63,33 @@ public class OneShotLauncher {
         if (!active() || !STARTED.compareAndSet(false, true)) {
             return;
         }
+        Bundle framework = context.getBundle(0);
+        // Until the commands end, the exit status of a JVM stopped from outside (SIGTERM, Ctrl-C) is a failure.
+        AtomicInteger status = new AtomicInteger(1);
         Thread job = new Thread(() -> {
-            int status = execute();
-            // Karaf's launcher calls System.exit(0) after a graceful stop; the hook turns that into our status.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(status)));
+            status.set(execute());
             try {
-                context.getBundle(0).stop();
-            } catch (BundleException e) {
-                Runtime.getRuntime().halt(status);
+                framework.stop();
+            } catch (BundleException | IllegalStateException e) {
+                // already stopping (a signal came first): the shutdown hook ends the JVM
             }
         }, "cftrec-oneshot");
+        // Karaf's launcher exits with 0 after a graceful stop; this hook turns that into the commands' status. On a
+        // signal it runs beside Karaf's own hook, so it first lets the command see its run end (a run stopped by
+        // the shutdown is marked INTERRUPTED and the command fails) and the framework finish stopping.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                job.join(SHUTDOWN_WAIT_MILLIS);
+                long deadline = System.currentTimeMillis() + SHUTDOWN_WAIT_MILLIS;
+                while ((framework.getState() & (Bundle.ACTIVE | Bundle.STOPPING)) != 0
+                        && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(status.get());
+        }, "cftrec-oneshot-exit"));
         job.start();
     }
 
