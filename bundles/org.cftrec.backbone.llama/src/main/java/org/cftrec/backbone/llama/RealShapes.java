@@ -65,8 +65,10 @@ public final class RealShapes {
         try {
             Files.write(temp.resolve("config.json"), JSON.writeValueAsBytes(fields));
             for (String file : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-                if (Files.isRegularFile(tokenizer.resolve(file))) {
-                    Files.copy(tokenizer.resolve(file), temp.resolve(file));
+                Path source = tokenizer.resolve(file);
+                if (Files.isRegularFile(source)) {
+                    // Written, not copied: a copy would keep the source's mode (read-only in a shared folder).
+                    AtomicFiles.write(temp.resolve(file), out -> Files.copy(source, out));
                 }
             }
             try (OutputStream out = new java.io.BufferedOutputStream(
