@@ -51,7 +51,9 @@ public class LineReaderTest {
             gz.write("{\"a\": 1}\n{\"a\": 2".getBytes(StandardCharsets.UTF_8));
         }
         Path file = tmp.newFile("cut.json.gz").toPath();
-        assertThrows(IOException.class, () -> LineReader.read(new java.util.zip.GZIPInputStream(
+        IOException e = assertThrows(IOException.class, () -> LineReader.read(new java.util.zip.GZIPInputStream(
                 new java.io.ByteArrayInputStream(bytes.toByteArray())), file, StandardCharsets.UTF_8, 0, (l, n) -> { }));
+        assertEquals(file + ":2: the last line does not end with a newline, so the file may be cut short (an"
+                + " interrupted copy or download); if the line is complete, end it with a newline", e.getMessage());
     }
 }

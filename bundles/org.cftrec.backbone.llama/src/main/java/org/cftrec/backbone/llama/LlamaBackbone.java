@@ -111,18 +111,12 @@ public final class LlamaBackbone implements Backbone {
         NDArray x = embed(tokenIds);
         NDArray[] rope = rotary(positionIds);
         Attention attention = fullAttention(causalMask(length).add(paddingBias(attentionMask, batch, length)), null);
-        if (training && !fusedTraining) {
-            for (int l = 0; l < config.layers(); l++) {
-                int index = l;
-                x = releasingIntermediates(layerInput -> trainingLayer(index, layerInput, rope, attention), x);
-            }
-        } else {
-            LayerWeights[] layers = layerWeights();
-            for (int l = 0; l < layers.length; l++) {
-                int index = l;
-                x = training ? releasingIntermediates(layerInput -> layer(index, layers[index], layerInput, rope, attention), x)
-                        : layer(l, layers[l], x, rope, attention);
-            }
+        LayerWeights[] fused = training && !fusedTraining ? null : layerWeights();
+        for (int l = 0; l < config.layers(); l++) {
+            int index = l;
+            java.util.function.UnaryOperator<NDArray> step = fused == null
+                    ? in -> trainingLayer(index, in, rope, attention) : in -> layer(index, fused[index], in, rope, attention);
+            x = training ? releasingIntermediates(step, x) : step.apply(x);
         }
         return rmsNorm(x, weights.get("model.norm.weight"));
     }
@@ -256,8 +250,8 @@ public final class LlamaBackbone implements Backbone {
     /**
      * Runs one layer and closes the handles of every array it made except its output. Autograd keeps its own
      * references to what the backward pass needs, so this frees only what eager PyTorch would free at once:
-     * without it, DJL holds every intermediate of every layer until the step ends (most of a step's memory at
-     * real sizes). The values computed are unchanged.
+     * without it, DJL holds every intermediate of every layer until the step ends. The values computed are
+     * unchanged.
      */
     private static NDArray releasingIntermediates(java.util.function.UnaryOperator<NDArray> layer, NDArray input) {
         NDArray output;

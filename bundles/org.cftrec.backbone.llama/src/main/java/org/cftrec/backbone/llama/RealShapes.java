@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -74,32 +73,13 @@ public final class RealShapes {
             try (OutputStream out = new java.io.BufferedOutputStream(
                     Files.newOutputStream(temp.resolve(CheckpointLayout.SINGLE_FILE)), 1 << 20)) {
                 Map<String, long[]> shapes = CheckpointLayout.expected(parsed);
-                Safetensors.writeF32(out, shapes, name -> initial(name, shapes.get(name), seed));
+                // The tiny preset's initializer, each tensor from its own stream: the order of writing is free.
+                Safetensors.writeF32(out, shapes, name -> TinyPreset.initial(name, shapes.get(name),
+                        new SplittableRandom(seed ^ (name.hashCode() * 0x9E3779B97F4A7C15L))).values());
             }
             AtomicFiles.moveIntoPlace(temp, target);
         } finally {
             AtomicFiles.deleteRecursively(temp);
         }
-    }
-
-    /** Norms 1, biases 0, matrices N(0, 0.02^2); each tensor from its own stream, so the order of writing is free. */
-    private static float[] initial(String name, long[] shape, long seed) {
-        long n = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-        float[] values = new float[(int) n];
-        if (name.endsWith("norm.weight")) {
-            Arrays.fill(values, 1f);
-        } else if (!name.endsWith(".bias")) {
-            SplittableRandom random = new SplittableRandom(seed ^ (name.hashCode() * 0x9E3779B97F4A7C15L));
-            for (int i = 0; i < values.length; i += 2) {
-                // Box-Muller, both outputs used: SplittableRandom has no nextGaussian on Java 17.
-                double r = Math.sqrt(-2 * Math.log(1.0 - random.nextDouble())) * 0.02;
-                double angle = 2 * Math.PI * random.nextDouble();
-                values[i] = (float) (r * Math.cos(angle));
-                if (i + 1 < values.length) {
-                    values[i + 1] = (float) (r * Math.sin(angle));
-                }
-            }
-        }
-        return values;
     }
 }

@@ -80,15 +80,6 @@ public final class Safetensors {
     /** The safetensors format's own bound on the header (100 MB). */
     static final long MAX_HEADER_BYTES = 100_000_000;
 
-    /** All tensors of one file, by name, read into memory. */
-    public static Map<String, Tensor> read(Path file) throws IOException {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, Stored> e : index(file).entrySet()) {
-            tensors.put(e.getKey(), new Tensor(e.getValue().dtype(), e.getValue().shape(), e.getValue().read()));
-        }
-        return tensors;
-    }
-
     /**
      * The tensors of one file as its header describes them, checked against the file (dtype, shape, offsets),
      * without reading their data: a checkpoint is read one tensor at a time, so that loading needs no more

@@ -104,7 +104,7 @@ public final class TinyPreset {
     }
 
     /** Norm weights start at 1, biases at 0, matrices from N(0, 0.02^2) (the usual initializer_range). */
-    private static Safetensors.Tensor initial(String name, long[] shape, SplittableRandom random) {
+    static Safetensors.Tensor initial(String name, long[] shape, SplittableRandom random) {
         long n = 1;
         for (long d : shape) {
             n *= d;

@@ -2,10 +2,10 @@ package org.cftrec.backbone.llama;
 
 /**
  * Which layout a training forward pass uses. Fused copies of the layer weights ({@link LayerWeights}) make the
- * products faster (measured 10-15 % on CPU at the benchmark's 4 x 256 shape), but autograd keeps one copy per
- * forward call until the backward pass: two per CFT step, plus their gradients. That is nothing for a small model
- * and 2.9 GB (plus 1.4 GB of gradients) for Qwen2.5-0.5B, where the floor of training itself is 7.9 GB. So small
- * models train fused, real ones on the parameters as they are.
+ * products faster (an earlier micro-benchmark found a product with a transposed view 15 % slower on CPU), but
+ * autograd keeps one copy per forward call until the backward pass: two per CFT step, plus their gradients. By
+ * count that is nothing for a small model and 2.9 GB (plus 1.4 GB of gradients) for Qwen2.5-0.5B, whose floor of
+ * training is 7.9 GB. So small models train fused, real ones on the parameters as they are.
  */
 final class TrainingLayout {
     /** Layer weights (float32) up to which the fused copies are used in training. */

@@ -30,13 +30,14 @@ public class PluginsCommand implements Action {
     public Object execute() throws Exception {
         String only = kind == null ? null : PluginKind.fromLabel(kind).label();
         System.out.printf("%-10s %-14s %-34s %-10s %s%n", "KIND", "NAME", "BUNDLE", "VERSION", "DESCRIPTION");
-        for (PluginInfo p : service.plugins()) {
+        java.util.List<PluginInfo> plugins = service.plugins();
+        for (PluginInfo p : plugins) {
             if (only == null || only.equals(p.kind())) {
                 System.out.printf("%-10s %-14s %-34s %-10s %s%n", p.kind(), p.name(), p.bundle(), p.version(),
                         p.description());
             }
         }
-        service.plugins().stream()
+        plugins.stream()
                 .collect(Collectors.groupingBy(p -> p.kind() + " '" + p.name() + "'", TreeMap::new, Collectors.toList()))
                 .forEach((plugin, providers) -> {
                     if (providers.size() > 1) {

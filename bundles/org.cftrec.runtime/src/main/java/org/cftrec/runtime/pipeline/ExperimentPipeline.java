@@ -199,7 +199,8 @@ public final class ExperimentPipeline {
                 byMode.put(mode.name().toLowerCase(java.util.Locale.ROOT), entry);
                 PredictionsFile.write(variantDir.resolve("predictions-" + protocol.name() + "-"
                         + mode.name().toLowerCase(java.util.Locale.ROOT) + ".jsonl"), cases, rankings, targetTexts);
-                dir.log(variant + ": " + protocol.name() + "/" + mode + " " + json(entry));
+                // JSON, not Map.toString: arrays as numbers, not Java's [D@... names.
+                dir.log(variant + ": " + protocol.name() + "/" + mode + " " + SpecJson.oneLine(entry));
             }
             byProtocol.put(protocol.name(), byMode);
         }
@@ -213,16 +214,6 @@ public final class ExperimentPipeline {
         backbone.save(temp);
         AtomicFiles.deleteRecursively(target);
         AtomicFiles.moveIntoPlace(temp, target);
-    }
-
-    /** One line of JSON (arrays as numbers, not Java's [D@... names) for run.log. */
-    private static String json(Object value) {
-        try {
-            return SpecJson.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return String.valueOf(value);
-        }
     }
 
     /**

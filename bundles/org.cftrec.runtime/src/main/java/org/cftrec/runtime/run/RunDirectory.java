@@ -70,8 +70,7 @@ public final class RunDirectory {
 
     public synchronized void appendJsonLine(String file, Object value) {
         try {
-            append(file, SpecJson.MAPPER.writer().without(
-                    com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(value));
+            append(file, SpecJson.oneLine(value));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -278,10 +278,10 @@ public class RunManager implements ExperimentService {
             entry.put("bundle", plugin.info().bundle());
             entry.put("version", plugin.info().version());
             if (!plugin.shadowed().isEmpty()) {
-                entry.put("notChosen", plugin.shadowed().stream().map(s -> s.bundle() + " " + s.version()).toList());
+                List<String> notChosen = plugin.shadowed().stream().map(s -> s.bundle() + " " + s.version()).toList();
+                entry.put("notChosen", notChosen);
                 directory.log("note: " + plugin.label() + " chosen; also installed under that name, not used: "
-                        + plugin.shadowed().stream().map(s -> s.bundle() + " " + s.version()).toList()
-                        + " (OSGi order: highest service.ranking, then the oldest registration)");
+                        + notChosen + " (OSGi order: highest service.ranking, then the oldest registration)");
             }
             plugins.add(entry);
         }

@@ -50,6 +50,11 @@ public final class SpecJson {
         }
     }
 
+    /** {@code value} as one line of JSON (metrics.jsonl rows, run.log entries). */
+    public static String oneLine(Object value) throws JsonProcessingException {
+        return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    }
+
     /** A document that is only {@code null} (or empty) binds to no spec at all. */
     private static ExperimentSpec present(ExperimentSpec spec, String origin) {
         if (spec == null) {

@@ -45,7 +45,7 @@ final class AdamW {
                 NDArray v = second.get(e.getKey());
                 // The formula's operations in its order (bit-identical results), but each temporary closed as soon as
                 // it is used: at most two of the parameter's size alive at once. The embedding of a 150k vocabulary
-                // is 545 MB, and the eight temporaries the scope used to hold were most of a step's peak memory.
+                // is 545 MB; the scope used to hold up to eight temporaries of it (4.4 GB by count) until its end.
                 NDArray scaled = g.mul((float) (1 - b1));
                 m.muli((float) b1).addi(scaled);
                 scaled.close();
