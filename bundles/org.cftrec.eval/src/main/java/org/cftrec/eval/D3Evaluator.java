@@ -52,7 +52,7 @@ public class D3Evaluator implements Evaluator<D3Evaluator.Params> {
 
     @Override
     public List<CaseRanking> rank(EvaluationJob job, Params params) {
-        TitleTrie trie = new TitleTrie(job.targetTexts(), job.backbone().tokenizer());
+        TitleTrie trie = TitleTrie.of(job);
         ConstrainedBeamSearch search = new ConstrainedBeamSearch(job.backbone(), trie, params.beams(),
                 params.lengthPenalty(), params.maxTokens());
         List<CaseRanking> rankings = new ArrayList<>();

@@ -47,7 +47,7 @@ public class ExactEvaluator implements Evaluator<ExactEvaluator.Params> {
 
     @Override
     public List<CaseRanking> rank(EvaluationJob job, Params params) {
-        TitleTrie trie = new TitleTrie(job.targetTexts(), job.backbone().tokenizer());
+        TitleTrie trie = TitleTrie.of(job);
         List<CaseRanking> rankings = new ArrayList<>();
         for (EvaluationCase c : job.cases()) {
             Map<String, Double> scores = scores(job, trie, c.prompt(), params.chunkRows());
@@ -125,7 +125,8 @@ public class ExactEvaluator implements Evaluator<ExactEvaluator.Params> {
                 break;
             }
         }
-        return new CaseRanking(rank, order.subList(0, Math.min(job.maxRank(), order.size())),
-                List.of(job.targetTexts().get(order.get(0))));
+        List<String> top = order.subList(0, Math.min(job.maxRank(), order.size()));
+        return new CaseRanking(rank, top, List.of(job.targetTexts().get(order.get(0))),
+                top.stream().map(scores::get).toList());
     }
 }

@@ -14,7 +14,7 @@ final class PromptBatch {
     }
 
     static DecodingState prefill(Backbone backbone, NDManager manager, List<String> prompts) {
-        LeftPadded rows = LeftPadded.of(prompts.stream().map(backbone.tokenizer()::encode).toList(),
+        LeftPadded rows = LeftPadded.of(prompts.stream().map(backbone.tokenizer()::encodePrompt).toList(),
                 backbone.tokenizer().padTokenId());
         return backbone.prefill(manager.create(rows.tokens()), manager.create(rows.positions()),
                 manager.create(rows.mask()));

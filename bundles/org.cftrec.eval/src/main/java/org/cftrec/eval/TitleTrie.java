@@ -1,6 +1,6 @@
 package org.cftrec.eval;
 
-import org.cftrec.api.model.TextTokenizer;
+import org.cftrec.api.eval.EvaluationJob;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,16 +26,25 @@ final class TitleTrie {
     final Node root = new Node();
     final long eos;
 
-    TitleTrie(Map<String, String> targetTexts, TextTokenizer tokenizer) {
-        this.eos = tokenizer.eosTokenId();
+    /**
+     * @param targetTexts  item id -> target text
+     * @param targetTokens item id -> the text's token ids as training produces them ({@link EvaluationJob#targetTokens()})
+     */
+    TitleTrie(Map<String, String> targetTexts, Map<String, long[]> targetTokens, long eos) {
+        this.eos = eos;
         for (Map.Entry<String, String> e : targetTexts.entrySet()) {
             Node node = root;
-            for (long token : tokenizer.encode(e.getValue())) {
+            for (long token : targetTokens.get(e.getKey())) {
                 node = node.children.computeIfAbsent(token, t -> new Node());
             }
             Node end = node.children.computeIfAbsent(eos, t -> new Node());
             end.items.add(e.getKey());
             end.text = e.getValue();
         }
+    }
+
+    /** The trie of a job's catalogue, with targets tokenized after the prompts' common ending. */
+    static TitleTrie of(EvaluationJob job) {
+        return new TitleTrie(job.targetTexts(), job.targetTokens(), job.backbone().tokenizer().eosTokenId());
     }
 }

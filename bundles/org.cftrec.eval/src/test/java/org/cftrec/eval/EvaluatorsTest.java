@@ -89,7 +89,7 @@ public class EvaluatorsTest {
 
     @Test
     public void batchedKvCacheBeamSearchEqualsANaiveFullForwardSearch() {
-        TitleTrie trie = new TitleTrie(targetTexts, model.tokenizer());
+        TitleTrie trie = TitleTrie.of(job(1));
         List<List<ConstrainedBeamSearch.Hypothesis>> batched =
                 new ConstrainedBeamSearch(model, trie, 4, 0.0, 32).search(PROMPTS);
         for (int c = 0; c < PROMPTS.size(); c++) {
@@ -104,12 +104,12 @@ public class EvaluatorsTest {
 
     @Test
     public void exactScoresEqualSummedTokenLogProbabilitiesOfAFullForward() {
-        TitleTrie trie = new TitleTrie(targetTexts, model.tokenizer());
+        TitleTrie trie = TitleTrie.of(job(1));
         String prompt = PROMPTS.get(0); // the prompt of job(1)'s only case
         Map<String, Double> exact = ExactEvaluator.scores(job(1), trie, prompt, 3);
         assertEquals(TITLES.size(), exact.size());
         for (Map.Entry<String, String> e : targetTexts.entrySet()) {
-            long[] text = model.tokenizer().encode(e.getValue());
+            long[] text = model.tokenizer().encodeContinuation(prompt, e.getValue());
             long[] target = java.util.Arrays.copyOf(text, text.length + 1);
             target[text.length] = model.tokenizer().eosTokenId();
             assertEquals(e.getKey(), sequenceLogProbability(prompt, target), exact.get(e.getKey()), 1e-3);
@@ -117,6 +117,11 @@ public class EvaluatorsTest {
         CaseRanking r = new ExactEvaluator().rank(job(1), new ExactEvaluator.Params(4)).get(0);
         String best = exact.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         assertEquals(targetTexts.get(best), targetTexts.get(r.topItemIds().get(0)));
+        assertEquals("every ranked item has its score", r.topItemIds().size(), r.topScores().size());
+        for (int i = 0; i < r.topItemIds().size(); i++) {
+            assertEquals(exact.get(r.topItemIds().get(i)), r.topScores().get(i), 1e-4); // other chunking, other sum order
+            assertTrue("best first", i == 0 || r.topScores().get(i) <= r.topScores().get(i - 1));
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.cftrec.api.eval;
 
 import org.cftrec.api.data.RecDataset;
 import org.cftrec.api.model.Backbone;
+import org.cftrec.api.model.TextTokenizer;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,5 +28,36 @@ public record EvaluationJob(Backbone backbone, RecDataset dataset, List<Evaluati
         Objects.requireNonNull(dataset, "dataset");
         cases = List.copyOf(cases);
         targetTexts = Collections.unmodifiableMap(new LinkedHashMap<>(targetTexts)); // catalogue order
+    }
+
+    /**
+     * Each item's target text as token ids (without EOS), tokenized the way training tokenizes a target: as the
+     * continuation of a prompt ({@link TextTokenizer#encodeContinuation}), here of the text all the cases'
+     * prompts end with, which is what precedes a target in every one of them. In catalogue order.
+     */
+    public Map<String, long[]> targetTokens() {
+        TextTokenizer tokenizer = backbone.tokenizer();
+        String context = commonSuffix(cases.stream().map(EvaluationCase::prompt).toList());
+        Map<String, long[]> tokens = new LinkedHashMap<>();
+        targetTexts.forEach((item, text) -> tokens.put(item, tokenizer.encodeContinuation(context, text)));
+        return tokens;
+    }
+
+    /** The longest text all {@code texts} end with ("" for none). */
+    static String commonSuffix(List<String> texts) {
+        if (texts.isEmpty()) {
+            return "";
+        }
+        String first = texts.get(0);
+        int length = first.length();
+        for (String t : texts) {
+            int common = 0;
+            while (common < length && common < t.length()
+                    && t.charAt(t.length() - 1 - common) == first.charAt(first.length() - 1 - common)) {
+                common++;
+            }
+            length = common;
+        }
+        return first.substring(first.length() - length);
     }
 }

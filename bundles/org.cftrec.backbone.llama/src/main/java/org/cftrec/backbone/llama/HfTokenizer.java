@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** A Hugging Face {@code tokenizer.json}, opened through the platform bundle so its native library is found. */
-final class HfTokenizer implements TextTokenizer, AutoCloseable {
+public final class HfTokenizer implements TextTokenizer, AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final long eos;
     private final long pad;
     private final int vocabularySize;
 
-    HfTokenizer(Path tokenizerJson, long eos, long pad, int vocabularySize) {
+    public HfTokenizer(Path tokenizerJson, long eos, long pad, int vocabularySize) {
         try {
             this.tokenizer = Djl.tokenizer(tokenizerJson, Map.of("addSpecialTokens", "false",
                     "modelMaxLength", "1000000", "truncation", "false", "padding", "false"));
@@ -31,6 +31,12 @@ final class HfTokenizer implements TextTokenizer, AutoCloseable {
     @Override
     public long[] encode(String text) {
         return tokenizer.encode(text, false, false).getIds();
+    }
+
+    /** With the special tokens of the tokenizer's post-processor, as Hugging Face's add_special_tokens=True. */
+    @Override
+    public long[] encodePrompt(String prompt) {
+        return tokenizer.encode(prompt, true, false).getIds();
     }
 
     @Override

@@ -5,7 +5,14 @@ import org.cftrec.api.prompt.RenderedPrompt;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.cftrec.runtime.objective.TokenizedExample;
 
-/** Turns rendered prompts into token ids, appends EOS to the target and attaches the schedule's weights. */
+import java.util.Arrays;
+
+/**
+ * Turns rendered prompts into token ids, appends EOS to the target and attaches the schedule's weights. Prompts
+ * get the special tokens the tokenizer adds at a sequence's start (BOS for Llama-2); the target is tokenized as
+ * the continuation of its prompt, as Hugging Face training code cuts labels from prompt + response, and must come
+ * out the same after both prompts (the CFT objective compares the two branches token by token).
+ */
 final class ExampleEncoder {
     private final TextTokenizer tokenizer;
     @SuppressWarnings("rawtypes")
@@ -20,7 +27,11 @@ final class ExampleEncoder {
 
     @SuppressWarnings("unchecked")
     TokenizedExample encode(RenderedPrompt prompt) {
-        long[] targetText = tokenizer.encode(prompt.target());
+        long[] targetText = tokenizer.encodeContinuation(prompt.factual(), prompt.target());
+        if (!Arrays.equals(targetText, tokenizer.encodeContinuation(prompt.counterfactual(), prompt.target()))) {
+            throw new IllegalArgumentException("the target " + prompt.target().strip() + " tokenizes differently"
+                    + " after the factual and the counterfactual prompt; the template must end both the same way");
+        }
         long[] target = new long[targetText.length + 1];
         System.arraycopy(targetText, 0, target, 0, targetText.length);
         target[targetText.length] = tokenizer.eosTokenId();
@@ -37,7 +48,7 @@ final class ExampleEncoder {
             }
             weights[i] = (float) raw[i];
         }
-        return new TokenizedExample(tokenizer.encode(prompt.factual()), tokenizer.encode(prompt.counterfactual()),
+        return new TokenizedExample(tokenizer.encodePrompt(prompt.factual()), tokenizer.encodePrompt(prompt.counterfactual()),
                 target, weights);
     }
 }

@@ -144,7 +144,12 @@ public final class ExperimentPipeline {
             TrainingResult training = trainer.train(job, variant.trainer().params());
             dir.log(at + "training ended after " + training.steps() + " steps: " + training.reason());
             checkpoint();
-            saveModel(backbone, variantDir.resolve("model"));
+            if (training.steps() > 0) {
+                saveModel(backbone, variantDir.resolve("model"));
+            } else {
+                // Zero-shot: the model is the backbone's own checkpoint; a copy would only cost disk and time.
+                dir.log(at + "no model written: evaluated as loaded");
+            }
 
             state.stage(at + "evaluation", start + 0.7 * share);
             Map<String, Object> evaluation = evaluate(variant.name(), backbone, dataset, prompts, variantDir);

@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * Per-case predictions as JSON lines in the BIGRec layout (input, output, predict = generated texts) plus the
- * user, the target item, the ranked item ids and the target's rank.
+ * user, the target item, the ranked item ids, their scores where the protocol ranks by one ({@code ranked_scores}:
+ * exact's summed log-probabilities) and the target's rank.
  */
 final class PredictionsFile {
     private PredictionsFile() {
@@ -39,6 +40,9 @@ final class PredictionsFile {
                 row.put("target_item", c.example().target());
                 row.put("predict", r.generated());
                 row.put("ranked_items", r.topItemIds());
+                if (!r.topScores().isEmpty()) {
+                    row.put("ranked_scores", r.topScores());
+                }
                 row.put("target_rank", r.targetRank());
                 out.write(writer.writeValueAsString(row).getBytes(StandardCharsets.UTF_8));
                 out.write('\n');
@@ -55,7 +59,9 @@ final class PredictionsFile {
             row.path("ranked_items").forEach(n -> items.add(n.asText()));
             List<String> generated = new ArrayList<>();
             row.path("predict").forEach(n -> generated.add(n.asText()));
-            rankings.add(new CaseRanking(row.path("target_rank").asInt(), items, generated));
+            List<Double> scores = new ArrayList<>();
+            row.path("ranked_scores").forEach(n -> scores.add(n.asDouble()));
+            rankings.add(new CaseRanking(row.path("target_rank").asInt(), items, generated, scores));
         }
         return rankings;
     }

@@ -25,7 +25,7 @@ public class PredictionsFileTest {
                 new EvaluationCase(new Example("u1", List.of("i1"), "i2"), "prompt with \"quotes\"\nand a newline"),
                 new EvaluationCase(new Example("u2", List.of(), "i3"), "p2"));
         List<CaseRanking> rankings = List.of(new CaseRanking(2, List.of("i9", "i2"), List.of("\"B\"", "\"A\"")),
-                new CaseRanking(0, List.of("i1"), List.of()));
+                new CaseRanking(0, List.of("i1"), List.of(), List.of(-3.25)));
         Path file = folder.getRoot().toPath().resolve("predictions.jsonl");
         PredictionsFile.write(file, cases, rankings, Map.of("i2", "\"Two\"", "i3", "\"Three\""));
         assertEquals(rankings, PredictionsFile.read(file));
@@ -33,5 +33,8 @@ public class PredictionsFileTest {
         assertEquals("prompt with \"quotes\"\nand a newline", first.path("input").asText());
         assertEquals("\"Two\"", first.path("output").asText());
         assertEquals("i2", first.path("target_item").asText());
+        assertEquals("no scores, no field", true, first.path("ranked_scores").isMissingNode());
+        var second = new ObjectMapper().readTree(Files.readAllLines(file).get(1));
+        assertEquals(-3.25, second.path("ranked_scores").get(0).asDouble(), 0);
     }
 }

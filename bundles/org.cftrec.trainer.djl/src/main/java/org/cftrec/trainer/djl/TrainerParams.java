@@ -16,7 +16,7 @@ import java.util.List;
  * @param schedule        after warm-up: linear (to 0 at the last step), cosine, or constant
  * @param microBatch      examples per forward call
  * @param accumulation    micro-batches per optimiser step (effective batch = microBatch x accumulation)
- * @param epochs          passes over the training examples
+ * @param epochs          passes over the training examples (0: no training, the backbone is evaluated as loaded)
  * @param maxSteps        stop after this many optimiser steps (0 = no limit)
  * @param clipNorm        clip the global gradient norm to this value (0 = off)
  * @param evalEvery       validate every N steps (0 = at the end of every epoch)
@@ -41,7 +41,7 @@ public record TrainerParams(Double lr, Double weightDecay, Double beta1, Double 
         }
         microBatch = count("microBatch", microBatch, 16, 1);
         accumulation = count("accumulation", accumulation, 4, 1);
-        epochs = count("epochs", epochs, 3, 1);
+        epochs = count("epochs", epochs, 3, 0);
         maxSteps = count("maxSteps", maxSteps, 0, 0);
         clipNorm = nonNegative("clipNorm", clipNorm, 1.0);
         evalEvery = count("evalEvery", evalEvery, 0, 0);

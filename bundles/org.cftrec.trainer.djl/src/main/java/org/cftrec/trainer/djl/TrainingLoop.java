@@ -80,6 +80,9 @@ final class TrainingLoop {
     }
 
     TrainingResult run() throws IOException {
+        if (totalSteps == 0) {
+            return zeroShot();
+        }
         Path last = job.checkpointDirectory().resolve(LAST);
         Checkpoints.recover(last);
         Checkpoints.recover(job.checkpointDirectory().resolve(BEST));
@@ -260,17 +263,45 @@ final class TrainingLoop {
         }
     }
 
-    private TrainerState validate(TrainerState state, int epoch, AdamW optimizer, Path best) throws IOException {
-        int n = data.validationExamples();
-        if (p.maxValidation() > 0) {
-            n = Math.min(n, p.maxValidation());
+    /**
+     * {@code epochs} 0: no optimiser, no checkpoint, weights untouched; the backbone is evaluated as loaded (the
+     * pretrained baseline). Its validation L_n is reported as step 0, comparable with the trained variants'.
+     */
+    private TrainingResult zeroShot() {
+        double loss = validationExamples() == 0 ? Double.NaN : validationLoss();
+        if (!Double.isNaN(loss)) {
+            job.listener().onValidation(new ValidationMetrics(0, 0, loss, false));
         }
-        if (n == 0) {
+        return new TrainingResult(0, 0, loss, null, false,
+                "no training (epochs 0): the backbone is evaluated as loaded (zero-shot)");
+    }
+
+    private int validationExamples() {
+        int n = data.validationExamples();
+        return p.maxValidation() > 0 ? Math.min(n, p.maxValidation()) : n;
+    }
+
+    private TrainerState validate(TrainerState state, int epoch, AdamW optimizer, Path best) throws IOException {
+        if (validationExamples() == 0) {
             // Nothing to select on: the latest weights are the best ones.
             TrainerState next = new TrainerState(state.step(), state.step(), Double.NaN, 0);
             Checkpoints.save(best, weights, optimizer, next);
             return next;
         }
+        double loss = validationLoss();
+        boolean improved = loss < state.bestLoss();
+        TrainerState next = improved ? new TrainerState(state.step(), state.step(), loss, 0)
+                : new TrainerState(state.step(), state.bestStep(), state.bestLoss(), state.validationsSinceBest() + 1);
+        if (improved) {
+            Checkpoints.save(best, weights, optimizer, next);
+        }
+        job.listener().onValidation(new ValidationMetrics(state.step(), epoch, loss, improved));
+        return next;
+    }
+
+    /** Mean validation L_n over the first {@link #validationExamples()} examples (at least one). */
+    private double validationLoss() {
+        int n = validationExamples();
         double sum = 0;
         for (int from = 0; from < n; from += p.microBatch()) {
             int to = Math.min(from + p.microBatch(), n);
@@ -282,15 +313,7 @@ final class TrainingLoop {
                 sum += data.validationLoss(indices).factual().getFloat() * indices.length;
             }
         }
-        double loss = sum / n;
-        boolean improved = loss < state.bestLoss();
-        TrainerState next = improved ? new TrainerState(state.step(), state.step(), loss, 0)
-                : new TrainerState(state.step(), state.bestStep(), state.bestLoss(), state.validationsSinceBest() + 1);
-        if (improved) {
-            Checkpoints.save(best, weights, optimizer, next);
-        }
-        job.listener().onValidation(new ValidationMetrics(state.step(), epoch, loss, improved));
-        return next;
+        return sum / n;
     }
 
     private TrainerState resume(Path checkpoint, AdamW optimizer) throws IOException {

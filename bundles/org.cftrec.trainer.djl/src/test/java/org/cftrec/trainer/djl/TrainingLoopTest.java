@@ -13,6 +13,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -133,6 +134,31 @@ public class TrainingLoopTest {
             assertEquals(1.0, result.bestValidationLoss(), 0);
             assertTrue(result.stoppedEarly());
             assertArrayEquals(weightsAtStep.get(2), model.parameters().get("w").toFloatArray(), 0f);
+        }
+    }
+
+    @Test
+    public void zeroEpochsLeaveTheWeightsAloneAndReportTheirValidationLoss() throws Exception {
+        try (LinearModel model = new LinearModel(40, 8, 4)) {
+            model.scriptedValidation = call -> 2.5f;
+            float[] before = model.parameters().get("w").toFloatArray();
+            List<ValidationMetrics> validations = new ArrayList<>();
+            TrainingListener record = new TrainingListener() {
+                @Override
+                public void onValidation(ValidationMetrics m) {
+                    validations.add(m);
+                }
+            };
+            Path checkpoints = folder.newFolder("zero").toPath();
+            TrainingJob job = new TrainingJob(model, model, checkpoints, null, 9, record, () -> false);
+            TrainingResult result = new TrainingLoop(job, params(0, 0, 1, 0.05, 0)).run();
+            assertEquals(0, result.steps());
+            assertEquals(2.5, result.bestValidationLoss(), 1e-6);
+            assertTrue(result.reason(), result.reason().contains("zero-shot"));
+            assertEquals(1, validations.size());
+            assertEquals(0, validations.get(0).step());
+            assertArrayEquals(before, model.parameters().get("w").toFloatArray(), 0f);
+            assertEquals("no checkpoint written", 0, Files.list(checkpoints).count());
         }
     }
 
