@@ -75,12 +75,20 @@ final class BenchSupport {
 
     /** A checkpoint folder (relative to the caller's working directory) opened with the llama backbone, float32, CPU. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static Backbone checkpointBackbone(BundleContext context, String folder) throws IOException {
+    /**
+     * @param extra more {@code llama} parameters as a JSON object (e.g. {@code {"lora": {"rank": 16}}}), or null
+     */
+    static Backbone checkpointBackbone(BundleContext context, String folder, String extra) throws IOException {
         BackboneProvider provider = plugin(context, BackboneProvider.class, "llama");
         String cwd = System.getenv("CFTREC_CWD");
         Path base = Path.of(cwd == null || cwd.isBlank() ? System.getProperty("user.dir") : cwd);
         Path checkpoint = base.resolve(folder).toAbsolutePath().normalize();
-        ObjectNode params = new ObjectMapper().createObjectNode().put("path", checkpoint.toString());
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode given = extra == null ? json.createObjectNode() : json.readTree(extra);
+        if (!(given instanceof ObjectNode params)) {
+            throw new IllegalArgumentException("--backbone-params must be a JSON object, got " + extra);
+        }
+        params.put("path", checkpoint.toString());
         return provider.open(params(provider, params.toString()),
                 new BackboneRequest("cpu", List.of(), new PluginContext(1, base, checkpoint)));
     }

@@ -59,6 +59,10 @@ public class TrainBenchCommand implements Action {
             + " tiny model (e.g. one written by cftrec:init-model); relative to your working directory")
     private String checkpoint;
 
+    @Option(name = "--backbone-params", description = "with --checkpoint: more llama parameters as JSON, e.g."
+            + " '{\"lora\": {\"rank\": 16}}' or '{\"freeze\": [\"embeddings\", \"head\"]}'")
+    private String backboneParams;
+
     @Option(name = "--batch", description = "examples per step (default 16)")
     private int batch = 16;
 
@@ -87,7 +91,7 @@ public class TrainBenchCommand implements Action {
         for (int round = 0; round < rounds; round++) {
             for (String mode : modes.split(",")) {
                 try (Backbone model = checkpoint == null ? BenchSupport.peerBackbone(context, 1)
-                        : BenchSupport.checkpointBackbone(context, checkpoint)) {
+                        : BenchSupport.checkpointBackbone(context, checkpoint, backboneParams)) {
                     parameters = model.shape().parameterCount();
                     seconds.computeIfAbsent(mode, m -> new ArrayList<>()).addAll(stepSeconds(trainer, params, model, mode));
                 }

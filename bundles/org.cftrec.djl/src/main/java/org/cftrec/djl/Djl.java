@@ -53,6 +53,27 @@ public final class Djl {
      * this before they compute, so that inference builds no autograd graph and optimisers may update weights
      * in place (a GradientCollector turns tracking on for its own duration).
      */
+    /** Whether operations are recorded for autograd now (true inside a gradient collector). */
+    public static boolean gradientTracking() {
+        return "PyTorch".equals(engine().getEngineName()) && ai.djl.pytorch.jni.JniUtils.isGradMode();
+    }
+
+    /** Sets whether operations are recorded for autograd (PyTorch's grad mode). */
+    public static void setGradientTracking(boolean on) {
+        if ("PyTorch".equals(engine().getEngineName())) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(on);
+        }
+    }
+
+    /**
+     * Propagates {@code gradient} (d loss / d {@code output}, same shape) back through {@code output}'s graph,
+     * accumulating into the gradients of the arrays it depends on: PyTorch's {@code output.backward(gradient)}.
+     */
+    public static void backward(ai.djl.ndarray.NDArray output, ai.djl.ndarray.NDArray gradient) {
+        ai.djl.pytorch.jni.JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) output,
+                (ai.djl.pytorch.engine.PtNDArray) gradient, false, false);
+    }
+
     public static void disableGradientTracking() {
         if ("PyTorch".equals(engine().getEngineName())) {
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);

@@ -42,6 +42,15 @@ public interface Backbone extends AutoCloseable {
     /** Vocabulary logits of selected hidden vectors: [N, hidden] -> [N, vocab]. */
     NDArray vocabularyLogits(NDArray hidden);
 
+    /**
+     * Trainers call this right after each backward pass of a training loss, inside the same gradient collector.
+     * A backbone that defers part of its backward pass does it here: with activation (gradient) checkpointing,
+     * training forwards keep only each layer's input, and this recomputes the layers one at a time and
+     * propagates their gradients. The default has nothing deferred.
+     */
+    default void finishBackward() {
+    }
+
     /** Runs the prompts once and returns a state positioned after their last token. */
     DecodingState prefill(NDArray tokenIds, NDArray positionIds, NDArray attentionMask);
 

@@ -20,7 +20,9 @@ import org.cftrec.djl.Djl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,6 +34,9 @@ import java.util.Map;
 public final class LlamaBackbone implements Backbone {
     /** Added to attention scores of masked keys; finite, so rows with every key masked stay NaN-free. */
     static final float MASKED = -1e9f;
+    static final String EMBEDDINGS = "model.embed_tokens.weight";
+    /** Where {@link #save} puts the LoRA adapter (PEFT layout) beside the merged model. */
+    public static final String ADAPTER_FOLDER = "adapter";
 
     private final LlamaConfig config;
     private final NDManager manager;
@@ -46,6 +51,12 @@ public final class LlamaBackbone implements Backbone {
      * weights per forward call) rather than {@link #trainingLayer} (no copies). Decided once from the model's size.
      */
     private final boolean fusedTraining;
+    /** Activation (gradient) checkpointing in training forwards: recompute layers in the backward pass. */
+    private boolean checkpointing;
+    /** LoRA adapters, or null (full fine-tuning). With adapters, only they are trained. */
+    private LoraAdapters lora;
+    /** What the optimiser updates: all weights, all but the frozen ones, or the adapters. */
+    private Map<String, NDArray> trainable;
 
     LlamaBackbone(LlamaConfig config, NDManager manager, Map<String, NDArray> weights, HfTokenizer tokenizer,
                   Path tokenizerFile) {
@@ -68,6 +79,45 @@ public final class LlamaBackbone implements Backbone {
         this.inverseFrequencies = manager.create(inv);
         NDScope.unregister(inverseFrequencies);
         this.fusedTraining = TrainingLayout.fused(config);
+        this.trainable = weights;
+    }
+
+    /**
+     * Trains only LoRA adapters on the targeted projections; every base weight stays frozen (PEFT semantics).
+     * Evaluation and {@link #save} use the base with the adapters merged in.
+     */
+    void useAdapters(LoraAdapters adapters) {
+        this.lora = adapters;
+        this.trainable = adapters.parameters();
+    }
+
+    /** Leaves the named weights out of training (full fine-tuning of the rest). */
+    void freeze(java.util.Set<String> names) {
+        Map<String, NDArray> rest = new LinkedHashMap<>(weights);
+        rest.keySet().removeAll(names);
+        this.trainable = rest;
+    }
+
+    /**
+     * Activation checkpointing on or off (Hugging Face's {@code gradient_checkpointing}): less memory for
+     * activations, one more forward pass of the layers per training step.
+     */
+    void checkpointActivations(boolean on) {
+        if (on && lora != null && lora.config.dropout() > 0) {
+            throw new IllegalArgumentException("gradientCheckpointing recomputes each layer, and LoRA dropout would"
+                    + " draw a different mask the second time; use lora.dropout 0 with it");
+        }
+        this.checkpointing = on;
+    }
+
+    /** Every weight of the model under its Hugging Face name, trainable or not. */
+    Map<String, NDArray> allWeights() {
+        return Collections.unmodifiableMap(weights);
+    }
+
+    /** The LoRA adapters, or null. */
+    LoraAdapters adapters() {
+        return lora;
     }
 
     public LlamaConfig config() {
@@ -99,9 +149,10 @@ public final class LlamaBackbone implements Backbone {
         return manager;
     }
 
+    /** The trainable weights: all of them, all but the frozen ones, or only the LoRA adapters. */
     @Override
     public Map<String, NDArray> parameters() {
-        return Collections.unmodifiableMap(weights);
+        return Collections.unmodifiableMap(trainable);
     }
 
     @Override
@@ -111,7 +162,11 @@ public final class LlamaBackbone implements Backbone {
         NDArray x = embed(tokenIds);
         NDArray[] rope = rotary(positionIds);
         Attention attention = fullAttention(causalMask(length).add(paddingBias(attentionMask, batch, length)), null);
-        LayerWeights[] fused = training && !fusedTraining ? null : layerWeights();
+        if (training && checkpointing && Djl.gradientTracking()) {
+            return rmsNorm(checkpointedLayers(x, rope, attention), weights.get("model.norm.weight"));
+        }
+        // LoRA trains on the parameters as they are: its update x A^T B^T is cheaper than merging B A per call.
+        LayerWeights[] fused = training && (!fusedTraining || lora != null) ? null : layerWeights();
         for (int l = 0; l < config.layers(); l++) {
             int index = l;
             java.util.function.UnaryOperator<NDArray> step = fused == null
@@ -143,7 +198,22 @@ public final class LlamaBackbone implements Backbone {
 
     /** The layers' weights in the forward pass's layout (see {@link LayerWeights}), from the current parameters. */
     LayerWeights[] layerWeights() {
-        return LayerWeights.of(weights, config);
+        return LayerWeights.of(effectiveWeights(), config);
+    }
+
+    /** The weights with the LoRA adapters merged into their projections (the weights themselves without LoRA). */
+    private Map<String, NDArray> effectiveWeights() {
+        if (lora == null) {
+            return weights;
+        }
+        Map<String, NDArray> merged = new LinkedHashMap<>(weights);
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            String prefix = e.getKey().endsWith(".weight") ? e.getKey().substring(0, e.getKey().length() - 7) : "";
+            if (lora.targets(prefix)) {
+                merged.put(e.getKey(), lora.merged(prefix, e.getValue()));
+            }
+        }
+        return merged;
     }
 
     /** cos and sin of the rotary angles, [B, T, 1, headSize] each (half-split layout: angles repeated twice). */
@@ -248,6 +318,66 @@ public final class LlamaBackbone implements Backbone {
     }
 
     /**
+     * Activation checkpointing, first half: the layers run without autograd, keeping only each layer's input;
+     * the output is a leaf that collects the gradient of everything after it. {@link #finishBackward} is the second
+     * half. Memory: one [B, T, hidden] input per layer instead of every intermediate of every layer.
+     */
+    private NDArray checkpointedLayers(NDArray embedded, NDArray[] rope, Attention attention) {
+        List<NDArray> inputs = new ArrayList<>(config.layers());
+        NDArray x;
+        Djl.setGradientTracking(false);
+        try {
+            x = embedded.duplicate(); // outside the graph (DJL's stopGradient detaches in place)
+            for (int l = 0; l < config.layers(); l++) {
+                inputs.add(x);
+                x = releasingIntermediates(trainingLayerAt(l, rope, attention), x);
+            }
+        } finally {
+            Djl.setGradientTracking(true);
+        }
+        x.setRequiresGradient(true);
+        deferred.add(new DeferredBackward(embedded, inputs, x, rope, attention));
+        return x;
+    }
+
+    /** One training forward's layers, still to be recomputed for the backward pass. */
+    private record DeferredBackward(NDArray embedded, List<NDArray> inputs, NDArray output, NDArray[] rope,
+                                    Attention attention) {
+    }
+
+    /** Training forwards whose layers' backward pass is still to be done (activation checkpointing). */
+    private final List<DeferredBackward> deferred = new ArrayList<>();
+
+    /**
+     * Activation checkpointing, second half: from the last layer to the first, recompute the layer on its kept
+     * input and propagate the gradient arriving at its output, which leaves the gradient for the layer below on
+     * the input; finally into the embedding table. Each layer's intermediates live only while it is recomputed.
+     */
+    @Override
+    public void finishBackward() {
+        for (DeferredBackward d : deferred) {
+            NDArray gradient = d.output().getGradient();
+            for (int l = config.layers() - 1; l >= 0; l--) {
+                NDArray input = d.inputs().get(l);
+                input.setRequiresGradient(true);
+                try (NDScope ignored = new NDScope()) {
+                    NDArray output = trainingLayerAt(l, d.rope(), d.attention()).apply(input);
+                    Djl.backward(output, gradient);
+                }
+                gradient = input.getGradient();
+            }
+            if (trainable.containsKey(EMBEDDINGS)) { // not with frozen embeddings or LoRA
+                Djl.backward(d.embedded(), gradient);
+            }
+        }
+        deferred.clear();
+    }
+
+    private java.util.function.UnaryOperator<NDArray> trainingLayerAt(int l, NDArray[] rope, Attention attention) {
+        return in -> trainingLayer(l, in, rope, attention);
+    }
+
+    /**
      * Runs one layer and closes the handles of every array it made except its output. Autograd keeps its own
      * references to what the backward pass needs, so this frees only what eager PyTorch would free at once:
      * without it, DJL holds every intermediate of every layer until the step ends. The values computed are
@@ -263,11 +393,15 @@ public final class LlamaBackbone implements Backbone {
         return output;
     }
 
-    /** x W^T (+ b) with W [out, in] as stored: the transpose is a view, not a copy. */
+    /**
+     * x W^T (+ b) with W [out, in] as stored: the transpose is a view, not a copy; plus the LoRA update where an
+     * adapter targets the projection. Used by training only.
+     */
     private NDArray linear(NDArray x, String prefix) {
         NDArray y = x.matMul(weights.get(prefix + ".weight").transpose());
         NDArray bias = weights.get(prefix + ".bias");
-        return bias == null ? y : y.add(bias);
+        y = bias == null ? y : y.add(bias);
+        return lora != null && lora.targets(prefix) ? y.add(lora.delta(prefix, x, true)) : y;
     }
 
     NDArray rmsNorm(NDArray x, NDArray weight) {
@@ -305,14 +439,19 @@ public final class LlamaBackbone implements Backbone {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         AtomicFiles.write(directory.resolve("config.json"), json.writeValueAsBytes(config));
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
-            NDArray cpu = e.getValue().toDevice(Device.cpu(), false).toType(DataType.FLOAT32, false);
-            tensors.put(e.getKey(), new Safetensors.Tensor("F32", cpu.getShape().getShape(), cpu.toFloatArray()));
+        try (NDScope ignored = new NDScope()) { // merged LoRA weights and CPU copies are freed here
+            for (Map.Entry<String, NDArray> e : effectiveWeights().entrySet()) {
+                NDArray cpu = e.getValue().toDevice(Device.cpu(), false).toType(DataType.FLOAT32, false);
+                tensors.put(e.getKey(), new Safetensors.Tensor("F32", cpu.getShape().getShape(), cpu.toFloatArray()));
+            }
         }
         AtomicFiles.write(directory.resolve(CheckpointLayout.SINGLE_FILE), out -> Safetensors.writeF32(out, tensors));
         Path target = directory.resolve("tokenizer.json");
         if (!Files.isSameFile(directory, tokenizerFile.getParent())) {
             AtomicFiles.write(target, out -> Files.copy(tokenizerFile, out));
+        }
+        if (lora != null) {
+            lora.save(directory.resolve(ADAPTER_FOLDER), tokenizerFile.getParent().getFileName().toString());
         }
     }
 
@@ -329,7 +468,15 @@ public final class LlamaBackbone implements Backbone {
             copy.attach(target);
             copies.put(e.getKey(), copy);
         }
-        return new LlamaBackbone(config, target, copies, tokenizer, tokenizerFile, false);
+        LlamaBackbone replica = new LlamaBackbone(config, target, copies, tokenizer, tokenizerFile, false);
+        if (lora != null) {
+            replica.useAdapters(lora.copyTo(target));
+        } else {
+            java.util.Set<String> frozen = new java.util.HashSet<>(weights.keySet());
+            frozen.removeAll(trainable.keySet());
+            replica.freeze(frozen);
+        }
+        return replica;
     }
 
     @Override

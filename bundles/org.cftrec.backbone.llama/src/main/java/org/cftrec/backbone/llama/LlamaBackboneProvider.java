@@ -10,7 +10,10 @@ import org.osgi.service.component.annotations.Component;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Plugin {@code llama}: Llama / Qwen2 / Mistral-family checkpoints in the Hugging Face layout, or the tiny preset. */
 @Component(service = BackboneProvider.class, property = PluginKind.NAME_PROPERTY + "=llama")
@@ -26,10 +29,26 @@ public class LlamaBackboneProvider implements BackboneProvider<LlamaBackboneProv
      * @param intermediate  tiny preset: SwiGLU width (default 688)
      * @param maxVocabulary tiny preset: vocabulary cap, special tokens included (default 16000)
      * @param dtype         float32 (default), bfloat16 or float16 (GPU only)
+     * @param freeze        weights left out of full fine-tuning: {@code embeddings}, {@code head} (default none)
+     * @param lora          train LoRA adapters instead of the whole model (default: full fine-tuning)
+     * @param gradientCheckpointing recompute each layer in the backward pass instead of keeping its activations
+     *                      (default false): less memory, about one more forward pass per step
      */
     public record Params(String preset, String path, Integer layers, Integer hidden, Integer heads, Integer kvHeads,
-                         Integer intermediate, Integer maxVocabulary, String dtype) {
+                         Integer intermediate, Integer maxVocabulary, String dtype, List<String> freeze, Lora lora,
+                         Boolean gradientCheckpointing) {
         public Params {
+            gradientCheckpointing = gradientCheckpointing != null && gradientCheckpointing;
+            freeze = freeze == null ? List.of() : List.copyOf(freeze);
+            for (String part : freeze) {
+                if (!FREEZABLE.contains(part)) {
+                    throw new IllegalArgumentException("freeze: '" + part + "' is not a part; valid: " + FREEZABLE);
+                }
+            }
+            if (lora != null && !freeze.isEmpty()) {
+                throw new IllegalArgumentException("freeze applies to full fine-tuning; with lora every base weight"
+                        + " is frozen already");
+            }
             if (preset != null && path != null) {
                 throw new IllegalArgumentException("give either preset or path, not both");
             }
@@ -67,6 +86,32 @@ public class LlamaBackboneProvider implements BackboneProvider<LlamaBackboneProv
         }
     }
 
+    static final List<String> FREEZABLE = List.of("embeddings", "head");
+
+    /**
+     * LoRA settings (PEFT's names and defaults), or an adapter to continue from.
+     *
+     * @param rank          r (default 8)
+     * @param alpha         lora_alpha (default 8); the update is scaled by alpha / rank
+     * @param dropout       lora_dropout (default 0)
+     * @param targetModules projections (default q_proj, v_proj, PEFT's choice for Llama and Qwen2)
+     * @param path          a PEFT adapter folder (adapter_config.json + adapter_model.safetensors, relative to the
+     *                      data root) to load instead of new adapters; its own settings apply
+     */
+    public record Lora(Integer rank, Double alpha, Double dropout, List<String> targetModules, String path) {
+        public Lora {
+            if (path != null && (rank != null || alpha != null || dropout != null || targetModules != null)) {
+                throw new IllegalArgumentException("lora: give either path (an adapter, with its own settings) or"
+                        + " rank/alpha/dropout/targetModules, not both");
+            }
+        }
+
+        LoraConfig config() {
+            return new LoraConfig(rank == null ? 8 : rank, alpha == null ? 8.0 : alpha, dropout == null ? 0.0 : dropout,
+                    targetModules == null ? LoraConfig.DEFAULT_MODULES : targetModules);
+        }
+    }
+
     @Override
     public Class<Params> parameterType() {
         return Params.class;
@@ -98,6 +143,57 @@ public class LlamaBackboneProvider implements BackboneProvider<LlamaBackboneProv
                     params.layers(), params.hidden(), params.heads(), params.kvHeads(), params.intermediate(),
                     params.maxVocabulary()));
         }
-        return LlamaLoader.open(folder, device, dtype);
+        LlamaBackbone backbone = LlamaLoader.open(folder, device, dtype);
+        try {
+            if (params.lora() != null) {
+                backbone.useAdapters(adapters(params.lora(), backbone, request));
+            } else if (!params.freeze().isEmpty()) {
+                backbone.freeze(frozenWeights(params.freeze(), backbone.config()));
+            }
+            try {
+                backbone.checkpointActivations(params.gradientCheckpointing());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("backbone.params: " + e.getMessage(), e);
+            }
+            return backbone;
+        } catch (IOException | RuntimeException e) {
+            backbone.close();
+            throw e;
+        }
+    }
+
+    private static LoraAdapters adapters(Lora lora, LlamaBackbone backbone, BackboneRequest request) throws IOException {
+        Map<String, ai.djl.ndarray.NDArray> weights = backbone.allWeights();
+        int layers = backbone.config().layers();
+        if (lora.path() != null) {
+            try {
+                return LoraAdapters.load(request.context().resolveData(lora.path()), weights, layers, backbone.manager());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("backbone.params.lora.path: " + e.getMessage(), e);
+            }
+        }
+        try {
+            return LoraAdapters.create(lora.config(), weights, layers, backbone.manager(), request.context().seed());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("backbone.params." + e.getMessage(), e);
+        }
+    }
+
+    /** The weight names of the frozen parts; a head tied to the embeddings is frozen with them or not at all. */
+    static Set<String> frozenWeights(List<String> parts, LlamaConfig config) {
+        boolean embeddings = parts.contains("embeddings");
+        boolean head = parts.contains("head");
+        if (config.tieWordEmbeddings() && embeddings != head) {
+            throw new IllegalArgumentException("backbone.params.freeze: this model ties its head to the embeddings"
+                    + " (tie_word_embeddings); freeze both, [\"embeddings\", \"head\"], or neither");
+        }
+        Set<String> names = new HashSet<>();
+        if (embeddings) {
+            names.add("model.embed_tokens.weight");
+        }
+        if (head && !config.tieWordEmbeddings()) {
+            names.add(CheckpointLayout.LM_HEAD);
+        }
+        return names;
     }
 }

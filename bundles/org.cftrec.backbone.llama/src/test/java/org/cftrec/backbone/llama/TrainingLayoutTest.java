@@ -38,10 +38,16 @@ public class TrainingLayoutTest {
 
     /** With training false the forward keeps every intermediate handle: the plain autograd reference. */
     private Pass pass(String layout, boolean training) throws Exception {
+        return pass(layout, training, model -> { });
+    }
+
+    /** @param setUp applied to the model before the pass (adapters, frozen weights, checkpointing) */
+    private Pass pass(String layout, boolean training, java.util.function.Consumer<LlamaBackbone> setUp) throws Exception {
         System.setProperty(TrainingLayout.PROPERTY, layout);
-        try (LlamaBackbone model = TinyModels.create(folder.newFolder(layout + training).toPath(), 7);
+        try (LlamaBackbone model = TinyModels.create(folder.newFolder().toPath(), 7);
              NDManager manager = model.manager().newSubManager()) {
             LlamaBackboneTest.randomize(model, 11);
+            setUp.accept(model);
             long[][] tokens = {{3, 5, 7, 4, 9}, {0, 0, 6, 8, 4}};
             long[][] mask = {{1, 1, 1, 1, 1}, {0, 0, 1, 1, 1}};
             long[][] positions = {{0, 1, 2, 3, 4}, {0, 0, 0, 1, 2}};
@@ -52,6 +58,7 @@ public class TrainingLayoutTest {
                 hidden = h.toFloatArray();
                 NDArray logits = model.vocabularyLogits(h.reshape(-1, model.config().hiddenSize()));
                 collector.backward(logits.logSoftmax(1).get(":, 3").mean());
+                model.finishBackward();
             }
             Map<String, float[]> gradients = new LinkedHashMap<>();
             model.parameters().forEach((name, p) -> gradients.put(name, p.getGradient().toFloatArray()));
@@ -77,6 +84,28 @@ public class TrainingLayoutTest {
         Pass reference = pass("fused", false);
         compare(reference, pass("views", true));
         compare(reference, pass("fused", true));
+    }
+
+    @Test
+    public void activationCheckpointingGivesTheSameGradients() throws Exception {
+        compare(pass("views", true), pass("views", true, m -> m.checkpointActivations(true)));
+        compare(pass("fused", false), pass("fused", true, m -> m.checkpointActivations(true)));
+    }
+
+    @Test
+    public void checkpointingWorksWithLoraAndWithFrozenEmbeddings() throws Exception {
+        java.util.function.Consumer<LlamaBackbone> lora = m -> {
+            m.useAdapters(LoraAdapters.create(new LoraConfig(2, 4, 0, java.util.List.of("q_proj", "up_proj")),
+                    m.allWeights(), m.config().layers(), m.manager(), 3));
+            LoraTest.randomizeB(m);
+        };
+        Pass adapted = pass("views", true, lora);
+        assertEquals(2 * 2 * 2, adapted.gradients().size());
+        compare(adapted, pass("views", true, lora.andThen(m -> m.checkpointActivations(true))));
+        java.util.function.Consumer<LlamaBackbone> frozen = m -> m.freeze(java.util.Set.of("model.embed_tokens.weight"));
+        Pass lean = pass("views", true, frozen);
+        assertFalse(lean.gradients().containsKey("model.embed_tokens.weight"));
+        compare(lean, pass("views", true, frozen.andThen(m -> m.checkpointActivations(true))));
     }
 
     private static void compare(Pass fused, Pass views) {

@@ -128,6 +128,8 @@ final class TrainingLoop {
                 order = permutation(data.trainingExamples(), job.seed(), epoch);
                 orderEpoch = epoch;
             }
+            // Randomness inside the step (dropout) from (seed, step) alone: the same on a resumed run.
+            engine.setRandomSeed((int) (job.seed() * 1_000_003L + step));
             double[] losses = accumulate(engine, order, step, shards);
             double gradientNorm = clipGradients();
             double lr = LearningRate.at(step, totalSteps, p);
@@ -203,6 +205,9 @@ final class TrainingLoop {
                         counterfactual += terms.get(s).counterfactual().getFloat() / microBatches;
                     }
                     collector.backward(roundTotal);
+                    for (Shard shard : shards) {
+                        (shard.replica() == null ? job.backbone() : shard.replica()).finishBackward();
+                    }
                 }
             }
         }
