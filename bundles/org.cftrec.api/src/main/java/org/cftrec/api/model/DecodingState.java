@@ -10,7 +10,10 @@ public interface DecodingState extends AutoCloseable {
     /** Final-layer hidden state at each row's newest position, [rows, hidden]. */
     NDArray lastHidden();
 
-    /** Vocabulary logits at each row's newest position, [rows, vocab]. */
+    /**
+     * Vocabulary logits at each row's newest position, [rows, vocab]. May be computed on each call (from
+     * {@link #lastHidden}) and belong to the caller's scope: call it once per step and close what it returns.
+     */
     NDArray lastLogits();
 
     /** Appends one token per row ([rows], int64) and advances the cache by one position. */

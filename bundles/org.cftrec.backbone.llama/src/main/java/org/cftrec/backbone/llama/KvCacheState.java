@@ -37,11 +37,12 @@ final class KvCacheState implements DecodingState {
      * Segments of {@link SegmentedAttention} (head-major): promptKeys[l] [kvHeads, prompts, d, P], promptValues[l]
      * [kvHeads, prompts, P, d], promptBias [1, prompts, 1, P] (masks padding); group: rows per prompt;
      * generatedKeys[l] [kvHeads, rows, d, T] and generatedValues[l] [kvHeads, rows, T, d], null before the first
-     * append. nextPositions, lastHidden and lastLogits have one row per row.
+     * append. nextPositions and lastHidden have one row per row. No logits: [rows, vocabulary] per state would be
+     * 0.6 MB a row at 151,936 tokens, held by every state of a trie walk; {@link #lastLogits} makes them on demand.
      */
     private record Snapshot(NDArray[] promptKeys, NDArray[] promptValues, NDArray promptBias, int group,
                             NDArray[] generatedKeys, NDArray[] generatedValues, NDArray nextPositions,
-                            NDArray lastHidden, NDArray lastLogits) {
+                            NDArray lastHidden) {
         List<NDArray> arrays() {
             List<NDArray> all = new ArrayList<>();
             Collections.addAll(all, promptKeys);
@@ -51,7 +52,7 @@ final class KvCacheState implements DecodingState {
                 Collections.addAll(all, generatedKeys);
                 Collections.addAll(all, generatedValues);
             }
-            Collections.addAll(all, nextPositions, lastHidden, lastLogits);
+            Collections.addAll(all, nextPositions, lastHidden);
             return all;
         }
     }
@@ -93,7 +94,7 @@ final class KvCacheState implements DecodingState {
                 x = model.layer(l, shared.layer(l), x, rope, attention);
             }
             NDArray last = x.get(new NDIndex(":, " + (length - 1) + ":, :"));
-            NDArray hidden = model.rmsNorm(last, model.parameters().get("model.norm.weight"))
+            NDArray hidden = model.finalNorm(last)
                     .reshape(batch, model.config().hiddenSize());
             NDArray[] keys = new NDArray[layers];
             NDArray[] values = new NDArray[layers];
@@ -102,8 +103,7 @@ final class KvCacheState implements DecodingState {
                 values[l] = cache[l][1];
             }
             keep(new Snapshot(keys, values, paddingBias.reshape(1, batch, 1, length), 1, new NDArray[layers],
-                    new NDArray[layers], positions.get(new NDIndex(":, " + (length - 1))).add(1), hidden,
-                    model.vocabularyLogits(hidden)));
+                    new NDArray[layers], positions.get(new NDIndex(":, " + (length - 1))).add(1), hidden));
         }
     }
 
@@ -146,9 +146,10 @@ final class KvCacheState implements DecodingState {
         return current.lastHidden;
     }
 
+    /** Computed from {@link #lastHidden} on each call, in the caller's scope (not kept by the state). */
     @Override
     public NDArray lastLogits() {
-        return current.lastLogits;
+        return model.vocabularyLogits(current.lastHidden);
     }
 
     @Override
@@ -175,10 +176,10 @@ final class KvCacheState implements DecodingState {
             for (int l = 0; l < layers; l++) {
                 x = model.layer(l, shared.layer(l), x, rope, attention);
             }
-            NDArray hidden = model.rmsNorm(x, model.parameters().get("model.norm.weight"))
+            NDArray hidden = model.finalNorm(x)
                     .reshape(rows, model.config().hiddenSize());
             keep(new Snapshot(s.promptKeys, s.promptValues, s.promptBias, s.group, keys, values,
-                    s.nextPositions.add(1), hidden, model.vocabularyLogits(hidden)));
+                    s.nextPositions.add(1), hidden));
         }
     }
 
@@ -237,7 +238,7 @@ final class KvCacheState implements DecodingState {
                 }
             }
             target.keep(new Snapshot(promptKeys, promptValues, promptBias, group, keys, values,
-                    s.nextPositions.get(rows), s.lastHidden.get(rows), s.lastLogits.get(rows)));
+                    s.nextPositions.get(rows), s.lastHidden.get(rows)));
         }
     }
 

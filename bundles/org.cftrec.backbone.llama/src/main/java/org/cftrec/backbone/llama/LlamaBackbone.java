@@ -163,7 +163,7 @@ public final class LlamaBackbone implements Backbone {
         NDArray[] rope = rotary(positionIds);
         Attention attention = fullAttention(causalMask(length).add(paddingBias(attentionMask, batch, length)), null);
         if (training && checkpointing && Djl.gradientTracking()) {
-            return rmsNorm(checkpointedLayers(x, rope, attention), weights.get("model.norm.weight"));
+            return finalNorm(checkpointedLayers(x, rope, attention));
         }
         // LoRA trains on the parameters as they are: its update x A^T B^T is cheaper than merging B A per call.
         LayerWeights[] fused = training && (!fusedTraining || lora != null) ? null : layerWeights();
@@ -173,6 +173,11 @@ public final class LlamaBackbone implements Backbone {
                     ? in -> trainingLayer(index, in, rope, attention) : in -> layer(index, fused[index], in, rope, attention);
             x = training ? releasingIntermediates(step, x) : step.apply(x);
         }
+        return finalNorm(x);
+    }
+
+    /** The RMSNorm after the last layer. */
+    NDArray finalNorm(NDArray x) {
         return rmsNorm(x, weights.get("model.norm.weight"));
     }
 
@@ -206,14 +211,16 @@ public final class LlamaBackbone implements Backbone {
         if (lora == null) {
             return weights;
         }
-        Map<String, NDArray> merged = new LinkedHashMap<>(weights);
-        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
-            String prefix = e.getKey().endsWith(".weight") ? e.getKey().substring(0, e.getKey().length() - 7) : "";
-            if (lora.targets(prefix)) {
-                merged.put(e.getKey(), lora.merged(prefix, e.getValue()));
-            }
-        }
+        Map<String, NDArray> merged = new LinkedHashMap<>();
+        weights.keySet().forEach(name -> merged.put(name, effectiveWeight(name)));
         return merged;
+    }
+
+    /** One weight, with its LoRA adapter merged in where one targets it. */
+    private NDArray effectiveWeight(String name) {
+        NDArray weight = weights.get(name);
+        String prefix = name.endsWith(".weight") ? name.substring(0, name.length() - ".weight".length()) : "";
+        return lora != null && lora.targets(prefix) ? lora.merged(prefix, weight) : weight;
     }
 
     /** cos and sin of the rotary angles, [B, T, 1, headSize] each (half-split layout: angles repeated twice). */
@@ -438,14 +445,17 @@ public final class LlamaBackbone implements Backbone {
         Files.createDirectories(directory);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         AtomicFiles.write(directory.resolve("config.json"), json.writeValueAsBytes(config));
-        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
-        try (NDScope ignored = new NDScope()) { // merged LoRA weights and CPU copies are freed here
-            for (Map.Entry<String, NDArray> e : effectiveWeights().entrySet()) {
-                NDArray cpu = e.getValue().toDevice(Device.cpu(), false).toType(DataType.FLOAT32, false);
-                tensors.put(e.getKey(), new Safetensors.Tensor("F32", cpu.getShape().getShape(), cpu.toFloatArray()));
-            }
-        }
-        AtomicFiles.write(directory.resolve(CheckpointLayout.SINGLE_FILE), out -> Safetensors.writeF32(out, tensors));
+        // One tensor on the Java heap at a time (the largest, the embeddings, is 0.5 GB at Qwen2.5-0.5B), each made
+        // when the writer reaches it: a model of any size saves with the heap its largest tensor needs.
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        weights.forEach((name, w) -> shapes.put(name, w.getShape().getShape()));
+        AtomicFiles.write(directory.resolve(CheckpointLayout.SINGLE_FILE), out -> Safetensors.writeF32(out, shapes,
+                name -> {
+                    try (NDScope ignored = new NDScope()) { // the merged LoRA weight and the CPU copy
+                        NDArray w = effectiveWeight(name);
+                        return w.toDevice(Device.cpu(), false).toType(DataType.FLOAT32, false).toFloatArray();
+                    }
+                }));
         Path target = directory.resolve("tokenizer.json");
         if (!Files.isSameFile(directory, tokenizerFile.getParent())) {
             AtomicFiles.write(target, out -> Files.copy(tokenizerFile, out));

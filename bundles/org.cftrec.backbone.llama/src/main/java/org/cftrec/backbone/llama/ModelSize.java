@@ -41,13 +41,16 @@ final class ModelSize {
     }
 
     /**
-     * Refuses a model that cannot be loaded here: a tensor larger than a Java array, or weights (as float32)
-     * larger than the JVM's heap (checkpoints are read through it) or the machine's memory.
+     * Refuses a model that cannot be loaded here: a tensor larger than a Java array or (as float32) than the JVM's
+     * heap (checkpoints are read in blocks and written one tensor at a time, so the heap needs the largest
+     * tensor, not the model), or weights (as float32) larger than the machine's memory.
      *
      * @throws IllegalArgumentException naming the config fields and the limit, with what to do about it
      */
     static void checkLoadable(LlamaConfig c, long heapBytes, long memoryBytes) {
         long h = c.hiddenSize();
+        long largest = 0;
+        String largestName = "";
         long[][] widest = {{c.vocabSize(), h}, {c.intermediateSize(), h}, {(long) c.heads() * c.headSize(), h}};
         String[] names = {"vocab_size x hidden_size", "intermediate_size x hidden_size",
                 "num_attention_heads x head size x hidden_size"};
@@ -63,6 +66,10 @@ final class ModelSize {
                         + " elements) is larger than the %,d elements a tensor may have here", names[t], elements,
                         MAX_TENSOR_ELEMENTS));
             }
+            if (elements > largest) {
+                largest = elements;
+                largestName = names[t];
+            }
         }
         long parameters = parameters(c);
         long bytes = parameters > Long.MAX_VALUE / FLOAT32_BYTES ? Long.MAX_VALUE : parameters * FLOAT32_BYTES;
@@ -71,11 +78,13 @@ final class ModelSize {
                     + " (%s as float32), more than this machine's memory (%s)", parameters, gigabytes(bytes),
                     gigabytes(memoryBytes)));
         }
-        if (bytes > heapBytes) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "config.json: the model has %,d parameters"
-                    + " (%s as float32), more than the runtime's Java heap (%s), through which checkpoints are read;"
-                    + " start it with a larger heap, e.g. EXTRA_JAVA_OPTS=-Xmx%dg", parameters, gigabytes(bytes),
-                    gigabytes(heapBytes), (long) Math.ceil(bytes * 1.5 / (1L << 30))));
+        long largestBytes = largest * FLOAT32_BYTES;
+        if (largestBytes > heapBytes / 2) { // the tensor's float[] and the buffers around it
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "config.json: the largest tensor (%s,"
+                    + " %s as float32) needs more than half the runtime's Java heap (%s), through which tensors are"
+                    + " read and written one at a time; start it with a larger heap, e.g. EXTRA_JAVA_OPTS=-Xmx%dg",
+                    largestName, gigabytes(largestBytes), gigabytes(heapBytes),
+                    (long) Math.ceil(largestBytes * 3.0 / (1L << 30))));
         }
     }
 

@@ -113,6 +113,14 @@ public class LoraTest {
                 }
             }
             assertTrue("the update changes the output", Math.abs(base[0] - merged[0]) + Math.abs(base[7] - merged[7]) > 1e-4);
+            // Decoding (KV cache) sees the adapters too: the prompt's last hidden state as in the full forward.
+            try (NDManager m = model.manager().newSubManager();
+                 var state = model.prefill(m.create(TOKENS), m.create(POSITIONS), m.create(MASK))) {
+                float[] last = state.lastHidden().toFloatArray();
+                for (int d = 0; d < h; d++) {
+                    assertEquals("row 0 d " + d, training[4 * h + d], last[d], 1e-4);
+                }
+            }
         }
     }
 

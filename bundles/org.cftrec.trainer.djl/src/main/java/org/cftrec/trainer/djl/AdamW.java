@@ -1,7 +1,6 @@
 package org.cftrec.trainer.djl;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 
@@ -69,22 +68,17 @@ final class AdamW {
     }
 
     /** Moments as named arrays (m.NAME, v.NAME), for the checkpoint. */
-    NDList state() {
-        NDList list = new NDList();
-        first.forEach((name, m) -> list.add(named(m, "m." + name)));
-        second.forEach((name, v) -> list.add(named(v, "v." + name)));
-        return list;
+    /** The moments by checkpoint name ({@code m.<weight>}, {@code v.<weight>}): saved, and restored in place. */
+    Map<String, NDArray> state() {
+        Map<String, NDArray> state = new java.util.LinkedHashMap<>();
+        first.forEach((name, m) -> state.put("m." + name, m));
+        second.forEach((name, v) -> state.put("v." + name, v));
+        return state;
     }
 
-    void restore(Map<String, NDArray> saved, int steps) {
-        first.forEach((name, m) -> Checkpoints.copyInto(saved, "m." + name, m));
-        second.forEach((name, v) -> Checkpoints.copyInto(saved, "v." + name, v));
+    /** Sets the step count after the moments were restored into {@link #state()}. */
+    void restoredAt(int steps) {
         t = steps;
-    }
-
-    private static NDArray named(NDArray array, String name) {
-        array.setName(name);
-        return array;
     }
 
     private static NDArray persistent(NDArray array) {

@@ -1,10 +1,10 @@
 package org.cftrec.trainer.djl;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cftrec.api.AtomicFiles;
+import org.cftrec.djl.NDArrayFiles;
 
 import java.io.IOException;
 import java.io.BufferedInputStream;
@@ -13,8 +13,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A checkpoint is a folder: weights.safetensors, optimizer.safetensors and state.json. It is written
@@ -29,24 +30,15 @@ final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** What a checkpoint holds, loaded into {@code manager}. */
-    record Loaded(Map<String, NDArray> weights, Map<String, NDArray> optimizer, TrainerState state) {
-    }
-
     static void save(Path target, Map<String, NDArray> weights, AdamW optimizer, TrainerState state) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temp = AtomicFiles.createTemporaryFolderBeside(target);
         try {
-            NDList named = new NDList();
-            weights.forEach((name, array) -> {
-                array.setName(name);
-                named.add(array);
-            });
-            // Streamed, array by array: a real model's weights (2 GB for 0.5B parameters) and moments (4 GB) do not
-            // fit the byte[] that NDList.encode(Encoding) builds.
-            encode(named, temp.resolve(WEIGHTS));
-            encode(optimizer.state(), temp.resolve(OPTIMIZER));
+            // Streamed in slices (NDArrayFiles): a real model's weights (2 GB for 0.5B parameters) and moments (4 GB)
+            // are never copied whole out of the engine.
+            write(weights, temp.resolve(WEIGHTS));
+            write(optimizer.state(), temp.resolve(OPTIMIZER));
             Files.write(temp.resolve(STATE), JSON.writeValueAsBytes(state));
             Path old = parent.resolve("." + target.getFileName() + ".old");
             AtomicFiles.deleteRecursively(old);
@@ -88,42 +80,57 @@ final class Checkpoints {
         }
     }
 
-    private static void encode(NDList arrays, Path file) throws IOException {
+    private static void write(Map<String, NDArray> arrays, Path file) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-            arrays.encode(out, NDList.Encoding.SAFETENSORS);
+            NDArrayFiles.write(out, arrays);
         }
     }
 
-    static Loaded load(Path folder, NDManager manager) throws IOException {
+    /**
+     * Puts a checkpoint's weights (and, with an optimizer, its moments) back into the live arrays, one array at a
+     * time: the memory beyond the model is one array, not the checkpoint.
+     *
+     * @param optimizer null to restore the weights only
+     * @return the trainer state saved with them
+     */
+    static TrainerState restore(Path folder, Map<String, NDArray> weights, AdamW optimizer, NDManager scratch)
+            throws IOException {
         for (String file : new String[] {WEIGHTS, OPTIMIZER, STATE}) {
             if (!Files.isRegularFile(folder.resolve(file))) {
                 throw new IOException("checkpoint " + folder + " lacks " + file);
             }
         }
-        return new Loaded(read(folder.resolve(WEIGHTS), manager), read(folder.resolve(OPTIMIZER), manager),
-                JSON.readValue(folder.resolve(STATE).toFile(), TrainerState.class));
+        readInto(folder.resolve(WEIGHTS), weights, scratch);
+        if (optimizer != null) {
+            readInto(folder.resolve(OPTIMIZER), optimizer.state(), scratch);
+        }
+        return JSON.readValue(folder.resolve(STATE).toFile(), TrainerState.class);
     }
 
-    private static Map<String, NDArray> read(Path file, NDManager manager) throws IOException {
-        Map<String, NDArray> arrays = new LinkedHashMap<>();
+    private static void readInto(Path file, Map<String, NDArray> targets, NDManager scratch) throws IOException {
+        Set<String> missing = new TreeSet<>(targets.keySet());
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
-            for (NDArray array : NDList.decode(manager, in)) {
-                arrays.put(array.getName(), array);
-            }
+            NDArrayFiles.read(in, scratch, (name, saved) -> {
+                NDArray target = targets.get(name);
+                if (target != null) {
+                    copyInto(name, saved, target);
+                    missing.remove(name);
+                }
+            });
         }
-        return arrays;
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("checkpoint " + file + " lacks " + missing.iterator().next()
+                    + (missing.size() > 1 ? " and " + (missing.size() - 1) + " more arrays" : "")
+                    + " (saved from another model or adapter set?)");
+        }
     }
 
-    /** Overwrites {@code target}'s values with the saved array of that name. */
-    static void copyInto(Map<String, NDArray> saved, String name, NDArray target) {
-        NDArray source = saved.get(name);
-        if (source == null) {
-            throw new IllegalStateException("checkpoint lacks " + name);
-        }
-        if (!source.getShape().equals(target.getShape())) {
-            throw new IllegalStateException("checkpoint array " + name + " has shape " + source.getShape()
+    /** Overwrites {@code target}'s values with the saved array's. */
+    private static void copyInto(String name, NDArray saved, NDArray target) {
+        if (!saved.getShape().equals(target.getShape())) {
+            throw new IllegalStateException("checkpoint array " + name + " has shape " + saved.getShape()
                     + ", the model has " + target.getShape());
         }
-        target.set(source.toDevice(target.getDevice(), false).toType(target.getDataType(), false).toByteBuffer());
+        target.set(saved.toDevice(target.getDevice(), false).toType(target.getDataType(), false).toByteBuffer());
     }
 }

@@ -323,18 +323,16 @@ final class TrainingLoop {
 
     private TrainerState resume(Path checkpoint, AdamW optimizer) throws IOException {
         try (NDManager scratch = job.backbone().manager().newSubManager()) {
-            Checkpoints.Loaded loaded = Checkpoints.load(checkpoint, scratch);
-            weights.forEach((name, w) -> Checkpoints.copyInto(loaded.weights(), name, w));
-            optimizer.restore(loaded.optimizer(), loaded.state().step());
-            job.listener().onMessage("resumed from " + checkpoint + " at step " + loaded.state().step());
-            return loaded.state();
+            TrainerState state = Checkpoints.restore(checkpoint, weights, optimizer, scratch);
+            optimizer.restoredAt(state.step());
+            job.listener().onMessage("resumed from " + checkpoint + " at step " + state.step());
+            return state;
         }
     }
 
     private void restoreWeights(Path checkpoint) throws IOException {
         try (NDManager scratch = job.backbone().manager().newSubManager()) {
-            Checkpoints.Loaded loaded = Checkpoints.load(checkpoint, scratch);
-            weights.forEach((name, w) -> Checkpoints.copyInto(loaded.weights(), name, w));
+            Checkpoints.restore(checkpoint, weights, null, scratch);
         }
     }
 
