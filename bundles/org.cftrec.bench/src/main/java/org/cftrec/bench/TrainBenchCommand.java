@@ -75,6 +75,9 @@ public class TrainBenchCommand implements Action {
     @Option(name = "--targets", description = "target tokens per example (default 12)")
     private int targetTokens = 12;
 
+    /** The process's peak resident bytes after each step's update (before the last step's checkpoint). */
+    private final List<Long> peakAtStep = new ArrayList<>();
+
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Object execute() throws Exception {
@@ -112,6 +115,7 @@ public class TrainBenchCommand implements Action {
                     + ", \"median_step_s\": " + BenchSupport.fmt(step)
                     + ", \"examples_per_s\": " + BenchSupport.fmt(batch / step)
                     + ", \"peak_resident_gb\": " + BenchSupport.fmt(peakResident.get(mode) / 1e9)
+                    + ", \"peak_after_each_step_gb\": " + peakAtStep.stream().map(b -> BenchSupport.fmt(b / 1e9)).toList()
                     + ", \"step_cost_vs_sft\": " + (sftStep == null ? "null" : BenchSupport.fmt(step / sftStep))
                     + ", \"mfu_percent\": " + BenchSupport.fmt(100 * mfu)
                     + ", \"matmul_peak_gflops\": " + BenchSupport.fmt(peak) + "}");
@@ -128,10 +132,12 @@ public class TrainBenchCommand implements Action {
         CftTrainingData data = new CftTrainingData(model, examples(model.shape().vocabularySize()), List.of(),
                 alpha, WeightScope.BOTH, layout);
         List<Long> stamps = new ArrayList<>();
+        peakAtStep.clear();
         TrainingListener listener = new TrainingListener() {
             @Override
             public void onStep(StepMetrics metrics) {
                 stamps.add(System.nanoTime());
+                peakAtStep.add(BenchSupport.peakResidentBytes());
             }
         };
         stamps.add(System.nanoTime());
