@@ -153,13 +153,21 @@ public class RuntimeIT {
                 + " \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"epochs\": 1, \"microBatch\": 8, \"accumulation\": 1}},"
                 + " \"evaluation\": {\"protocols\": [{\"plugin\": \"d3\", \"params\": {\"beams\": 3}},"
                 + "   {\"plugin\": \"exact\"}], \"maxCases\": 4},"
-                + " \"variants\": [{\"name\": \"sft\", \"objective\": {\"alpha\": 0},"
+                + " \"variants\": [{\"name\": \"zero-shot\", \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"epochs\": 0}}},"
+                + "   {\"name\": \"sft\", \"objective\": {\"alpha\": 0},"
                 + "   \"weighting\": {\"plugin\": \"uniform\"}}, {\"name\": \"cft\"}]}";
         ExperimentSpec spec = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, ExperimentSpec.class);
         RunInfo run = experiments.await(experiments.start(spec).id(), java.time.Duration.ofMinutes(3));
         assertEquals(run.message(), RunStatus.SUCCEEDED, run.status());
         java.nio.file.Path dir = run.directory();
         var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("results.json").toFile());
+        // The zero-shot baseline: evaluated like the others, nothing trained, no copy of the model written.
+        var zeroShot = results.path("variants").path("zero-shot");
+        assertEquals(0, zeroShot.path("training").path("steps").asInt(-1));
+        assertEquals(4, zeroShot.path("evaluation").path("exact").path("factual").path("cases").asInt());
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("variants/zero-shot/model")));
+        String exactRow = java.nio.file.Files.readAllLines(dir.resolve("variants/cft/predictions-exact-factual.jsonl")).get(0);
+        assertTrue(exactRow, exactRow.contains("\"ranked_scores\":[-"));
         for (String variant : List.of("sft", "cft")) {
             for (String protocol : List.of("d3", "exact")) {
                 var metrics = results.path("variants").path(variant).path("evaluation").path(protocol).path("factual");
@@ -175,6 +183,34 @@ public class RuntimeIT {
         String report = java.nio.file.Files.readString(dir.resolve("report.html"));
         assertTrue(report.contains("data:image/png;base64,") && report.contains("<td>cft</td><td>exact</td>"));
         assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("report/training-loss.png")));
+        assertTrue(report.contains("<td>zero-shot</td>"));
+    }
+
+    @Test
+    public void loraWithActivationCheckpointingTrainsAdaptersAndWritesThemInPeftLayout() throws Exception {
+        String json = "{\"name\": \"itest-lora\", \"seed\": 4,"
+                + " \"dataset\": {\"plugin\": \"synthetic\", \"params\": {\"users\": 12, \"items\": 20, \"genres\": 2,"
+                + "   \"minLength\": 4, \"maxLength\": 5}},"
+                + " \"backbone\": {\"plugin\": \"llama\", \"params\": {\"layers\": 2, \"hidden\": 16, \"heads\": 2,"
+                + "   \"intermediate\": 32, \"gradientCheckpointing\": true,"
+                + "   \"lora\": {\"rank\": 2, \"alpha\": 4, \"targetModules\": [\"q_proj\", \"v_proj\", \"down_proj\"]}}},"
+                + " \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"epochs\": 1, \"microBatch\": 4, \"accumulation\": 1,"
+                + "   \"lr\": 0.01, \"warmupSteps\": 0}},"
+                + " \"evaluation\": {\"protocols\": [{\"plugin\": \"d3\", \"params\": {\"beams\": 3}}], \"maxCases\": 4},"
+                + " \"variants\": [{\"name\": \"cft\"}]}";
+        ExperimentSpec spec = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, ExperimentSpec.class);
+        RunInfo run = experiments.await(experiments.start(spec).id(), java.time.Duration.ofMinutes(3));
+        assertEquals(run.message(), RunStatus.SUCCEEDED, run.status());
+        java.nio.file.Path model = run.directory().resolve("variants/cft/model");
+        assertTrue(java.nio.file.Files.isRegularFile(model.resolve("model.safetensors")));
+        String adapterConfig = java.nio.file.Files.readString(model.resolve("adapter/adapter_config.json"));
+        assertTrue(adapterConfig, adapterConfig.contains("\"peft_type\" : \"LORA\"") && adapterConfig.contains("\"r\" : 2"));
+        assertTrue(java.nio.file.Files.size(model.resolve("adapter/adapter_model.safetensors")) > 0);
+        // Only the adapters were trained and checkpointed: 2 layers x 3 projections x (A, B).
+        String checkpoint = new String(java.nio.file.Files.readAllBytes(run.directory()
+                .resolve("variants/cft/checkpoints/last/weights.safetensors")), StandardCharsets.ISO_8859_1);
+        assertTrue(checkpoint.contains("model.layers.1.mlp.down_proj.lora_B.weight"));
+        assertTrue(!checkpoint.contains("model.embed_tokens.weight"));
     }
 
     private String execute(String command) throws Exception {
