@@ -179,7 +179,9 @@ public class RuntimeIT {
         }
         String provenance = java.nio.file.Files.readString(dir.resolve("provenance.json"));
         assertTrue(provenance, provenance.contains("org.cftrec.backbone.llama") && provenance.contains("PyTorch"));
-        assertTrue(java.nio.file.Files.readString(dir.resolve("metrics.jsonl")).contains("\"type\":\"validation\""));
+        String metricsRows = java.nio.file.Files.readString(dir.resolve("metrics.jsonl"));
+        assertTrue(metricsRows.contains("\"type\":\"validation\""));
+        assertTrue("rows carry their UTC time", metricsRows.matches("(?s)\\{\"variant\":\"[a-z-]+\",\"type\":\"[a-z]+\",\"time\":\"20\\d\\d-.*"));
         String report = java.nio.file.Files.readString(dir.resolve("report.html"));
         assertTrue(report.contains("data:image/png;base64,") && report.contains("<td>cft</td><td>exact</td>"));
         assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("report/training-loss.png")));

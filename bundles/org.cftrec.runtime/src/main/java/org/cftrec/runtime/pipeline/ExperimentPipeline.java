@@ -334,11 +334,7 @@ public final class ExperimentPipeline {
         @Override
         public void onStep(StepMetrics m) {
             dropRowsFrom(m.step());
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("variant", variant);
-            line.put("type", "step");
-            line.putAll(SpecJson.MAPPER.convertValue(m, new TypeReference<Map<String, Object>>() { }));
-            dir.appendJsonLine("metrics.jsonl", line);
+            dir.appendJsonLine("metrics.jsonl", metricsRow("step", m));
             state.progress(start + share * m.step() / Math.max(1, m.totalSteps()), String.format(
                     java.util.Locale.ROOT, "%s step %d/%d loss %.4f (L_n %.4f, L_c %.4f) %.1f ex/s", variant,
                     m.step(), m.totalSteps(), m.loss(), m.factualLoss(), m.counterfactualLoss(),
@@ -348,13 +344,22 @@ public final class ExperimentPipeline {
         @Override
         public void onValidation(ValidationMetrics m) {
             dropRowsFrom(m.step());
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("variant", variant);
-            line.put("type", "validation");
-            line.putAll(SpecJson.MAPPER.convertValue(m, new TypeReference<Map<String, Object>>() { }));
-            dir.appendJsonLine("metrics.jsonl", line);
+            dir.appendJsonLine("metrics.jsonl", metricsRow("validation", m));
             dir.log(variant + ": validation L_n " + m.factualLoss() + " at step " + m.step()
                     + (m.best() ? " (best)" : ""));
+        }
+
+        /**
+         * One metrics.jsonl row: variant, type, the wall-clock time it was written (UTC, ISO-8601; the one field
+         * besides examplesPerSecond that differs between two runs of the same spec and seed), then the metrics.
+         */
+        private Map<String, Object> metricsRow(String type, Object metrics) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("variant", variant);
+            line.put("type", type);
+            line.put("time", java.time.Instant.now().toString());
+            line.putAll(SpecJson.MAPPER.convertValue(metrics, new TypeReference<Map<String, Object>>() { }));
+            return line;
         }
 
         @Override
