@@ -143,11 +143,22 @@ public class RuntimeIT {
         assertTrue(runs, runs.startsWith("ID"));
     }
 
+    /** The synthetic dataset of the end-to-end specs: 12 users, 20 items, histories of 4-5. */
+    private static final String SMALL_DATASET = " \"dataset\": {\"plugin\": \"synthetic\", \"params\": {\"users\": 12,"
+            + " \"items\": 20, \"genres\": 2, \"minLength\": 4, \"maxLength\": 5}},";
+
+    /** Runs a spec given as JSON and asserts it SUCCEEDED within 3 minutes. */
+    private RunInfo runToSuccess(String json) throws Exception {
+        ExperimentSpec spec = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, ExperimentSpec.class);
+        RunInfo run = experiments.await(experiments.start(spec).id(), java.time.Duration.ofMinutes(3));
+        assertEquals(run.message(), RunStatus.SUCCEEDED, run.status());
+        return run;
+    }
+
     @Test
     public void aSmallSpecRunsEndToEndThroughEveryStage() throws Exception {
         String json = "{\"name\": \"itest\", \"seed\": 3,"
-                + " \"dataset\": {\"plugin\": \"synthetic\", \"params\": {\"users\": 12, \"items\": 20, \"genres\": 2,"
-                + "   \"minLength\": 4, \"maxLength\": 5}},"
+                + SMALL_DATASET
                 + " \"backbone\": {\"plugin\": \"llama\", \"params\": {\"layers\": 1, \"hidden\": 16, \"heads\": 2,"
                 + "   \"intermediate\": 32}},"
                 + " \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"epochs\": 1, \"microBatch\": 8, \"accumulation\": 1}},"
@@ -156,9 +167,7 @@ public class RuntimeIT {
                 + " \"variants\": [{\"name\": \"zero-shot\", \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"epochs\": 0}}},"
                 + "   {\"name\": \"sft\", \"objective\": {\"alpha\": 0},"
                 + "   \"weighting\": {\"plugin\": \"uniform\"}}, {\"name\": \"cft\"}]}";
-        ExperimentSpec spec = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, ExperimentSpec.class);
-        RunInfo run = experiments.await(experiments.start(spec).id(), java.time.Duration.ofMinutes(3));
-        assertEquals(run.message(), RunStatus.SUCCEEDED, run.status());
+        RunInfo run = runToSuccess(json);
         java.nio.file.Path dir = run.directory();
         var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("results.json").toFile());
         // The zero-shot baseline: evaluated like the others, nothing trained, no copy of the model written.
@@ -191,8 +200,7 @@ public class RuntimeIT {
     @Test
     public void loraWithActivationCheckpointingTrainsAdaptersAndWritesThemInPeftLayout() throws Exception {
         String json = "{\"name\": \"itest-lora\", \"seed\": 4,"
-                + " \"dataset\": {\"plugin\": \"synthetic\", \"params\": {\"users\": 12, \"items\": 20, \"genres\": 2,"
-                + "   \"minLength\": 4, \"maxLength\": 5}},"
+                + SMALL_DATASET
                 + " \"backbone\": {\"plugin\": \"llama\", \"params\": {\"layers\": 2, \"hidden\": 16, \"heads\": 2,"
                 + "   \"intermediate\": 32, \"gradientCheckpointing\": true,"
                 + "   \"lora\": {\"rank\": 2, \"alpha\": 4, \"targetModules\": [\"q_proj\", \"v_proj\", \"down_proj\"]}}},"
@@ -200,9 +208,7 @@ public class RuntimeIT {
                 + "   \"lr\": 0.01, \"warmupSteps\": 0}},"
                 + " \"evaluation\": {\"protocols\": [{\"plugin\": \"d3\", \"params\": {\"beams\": 3}}], \"maxCases\": 4},"
                 + " \"variants\": [{\"name\": \"cft\"}]}";
-        ExperimentSpec spec = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, ExperimentSpec.class);
-        RunInfo run = experiments.await(experiments.start(spec).id(), java.time.Duration.ofMinutes(3));
-        assertEquals(run.message(), RunStatus.SUCCEEDED, run.status());
+        RunInfo run = runToSuccess(json);
         java.nio.file.Path model = run.directory().resolve("variants/cft/model");
         assertTrue(java.nio.file.Files.isRegularFile(model.resolve("model.safetensors")));
         String adapterConfig = java.nio.file.Files.readString(model.resolve("adapter/adapter_config.json"));

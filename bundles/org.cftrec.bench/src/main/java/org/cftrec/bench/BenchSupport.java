@@ -73,11 +73,12 @@ final class BenchSupport {
         }
     }
 
-    /** A checkpoint folder (relative to the caller's working directory) opened with the llama backbone, float32, CPU. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     /**
+     * A checkpoint folder (relative to the caller's working directory) opened with the llama backbone, float32, CPU.
+     *
      * @param extra more {@code llama} parameters as a JSON object (e.g. {@code {"lora": {"rank": 16}}}), or null
      */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     static Backbone checkpointBackbone(BundleContext context, String folder, String extra) throws IOException {
         BackboneProvider provider = plugin(context, BackboneProvider.class, "llama");
         String cwd = System.getenv("CFTREC_CWD");

@@ -53,6 +53,10 @@ public final class Djl {
      * this before they compute, so that inference builds no autograd graph and optimisers may update weights
      * in place (a GradientCollector turns tracking on for its own duration).
      */
+    public static void disableGradientTracking() {
+        setGradientTracking(false);
+    }
+
     /** Whether operations are recorded for autograd now (true inside a gradient collector). */
     public static boolean gradientTracking() {
         return "PyTorch".equals(engine().getEngineName()) && ai.djl.pytorch.jni.JniUtils.isGradMode();
@@ -72,12 +76,6 @@ public final class Djl {
     public static void backward(ai.djl.ndarray.NDArray output, ai.djl.ndarray.NDArray gradient) {
         ai.djl.pytorch.jni.JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) output,
                 (ai.djl.pytorch.engine.PtNDArray) gradient, false, false);
-    }
-
-    public static void disableGradientTracking() {
-        if ("PyTorch".equals(engine().getEngineName())) {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        }
     }
 
     /**

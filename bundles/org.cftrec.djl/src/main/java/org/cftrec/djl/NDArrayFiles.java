@@ -58,14 +58,7 @@ public final class NDArrayFiles {
             header.add(e.getKey(), spec);
             offset += bytes;
         }
-        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
-        int padded = (json.length + 7) / 8 * 8;
-        ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-        prefix.putLong(padded).put(json);
-        while (prefix.hasRemaining()) {
-            prefix.put((byte) ' ');
-        }
-        out.write(prefix.array());
+        writeHeader(out, header.toString().getBytes(StandardCharsets.UTF_8));
         for (NDArray a : arrays.values()) {
             long slice = Math.max(1, SLICE_BYTES / a.getDataType().getNumOfBytes());
             try (NDScope ignored = new NDScope()) {
@@ -77,6 +70,20 @@ public final class NDArrayFiles {
                 }
             }
         }
+    }
+
+    /**
+     * A safetensors file's start: the header's length (8 bytes, little-endian), then the header JSON padded with
+     * spaces to a multiple of 8 bytes, so that the data that follows is aligned.
+     */
+    public static void writeHeader(OutputStream out, byte[] json) throws IOException {
+        int padded = (json.length + 7) / 8 * 8;
+        ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        prefix.putLong(padded).put(json);
+        while (prefix.hasRemaining()) {
+            prefix.put((byte) ' ');
+        }
+        out.write(prefix.array());
     }
 
     /** Receives the arrays of a file one at a time; each is closed after the call. */

@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -62,8 +61,7 @@ public class BigRecEvaluator implements Evaluator<BigRecEvaluator.Params> {
     public List<CaseRanking> rank(EvaluationJob job, Params params) {
         Backbone model = job.backbone();
         List<String> ids = new ArrayList<>(job.targetTexts().keySet());
-        Map<String, long[]> targetTokens = job.targetTokens();
-        List<long[]> itemTokens = ids.stream().map(targetTokens::get).toList();
+        List<long[]> itemTokens = new ArrayList<>(job.targetTokens().values()); // catalogue order, as ids
         float[][] items = embed(model, itemTokens);
         FreeBeamSearch search = new FreeBeamSearch(model, params.beams(), params.lengthPenalty(), params.maxTokens());
         List<CaseRanking> rankings = new ArrayList<>();

@@ -183,7 +183,7 @@ public final class LlamaBackbone implements Backbone {
 
     @Override
     public NDArray vocabularyLogits(NDArray hidden) {
-        NDArray head = config.tieWordEmbeddings() ? weights.get("model.embed_tokens.weight")
+        NDArray head = config.tieWordEmbeddings() ? weights.get(EMBEDDINGS)
                 : weights.get(CheckpointLayout.LM_HEAD);
         return hidden.matMul(head.transpose());
     }
@@ -197,7 +197,7 @@ public final class LlamaBackbone implements Backbone {
 
     NDArray embed(NDArray tokenIds) {
         Shape shape = tokenIds.getShape();
-        NDArray table = weights.get("model.embed_tokens.weight");
+        NDArray table = weights.get(EMBEDDINGS);
         return Djl.selectRows(table, tokenIds.flatten()).reshape(shape.get(0), shape.get(1), config.hiddenSize());
     }
 
@@ -331,10 +331,9 @@ public final class LlamaBackbone implements Backbone {
      */
     private NDArray checkpointedLayers(NDArray embedded, NDArray[] rope, Attention attention) {
         List<NDArray> inputs = new ArrayList<>(config.layers());
-        NDArray x;
+        NDArray x = embedded.stopGradient();
         Djl.setGradientTracking(false);
         try {
-            x = embedded.duplicate(); // outside the graph (DJL's stopGradient detaches in place)
             for (int l = 0; l < config.layers(); l++) {
                 inputs.add(x);
                 x = releasingIntermediates(trainingLayerAt(l, rope, attention), x);
@@ -408,7 +407,7 @@ public final class LlamaBackbone implements Backbone {
         NDArray y = x.matMul(weights.get(prefix + ".weight").transpose());
         NDArray bias = weights.get(prefix + ".bias");
         y = bias == null ? y : y.add(bias);
-        return lora != null && lora.targets(prefix) ? y.add(lora.delta(prefix, x, true)) : y;
+        return lora != null && lora.targets(prefix) ? y.add(lora.delta(prefix, x)) : y;
     }
 
     NDArray rmsNorm(NDArray x, NDArray weight) {

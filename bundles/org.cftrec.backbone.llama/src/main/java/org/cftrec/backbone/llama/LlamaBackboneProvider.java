@@ -189,7 +189,7 @@ public class LlamaBackboneProvider implements BackboneProvider<LlamaBackboneProv
         }
         Set<String> names = new HashSet<>();
         if (embeddings) {
-            names.add("model.embed_tokens.weight");
+            names.add(LlamaBackbone.EMBEDDINGS);
         }
         if (head && !config.tieWordEmbeddings()) {
             names.add(CheckpointLayout.LM_HEAD);

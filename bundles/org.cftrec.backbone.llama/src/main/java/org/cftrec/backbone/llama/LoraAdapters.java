@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.cftrec.api.AtomicFiles;
 import org.cftrec.djl.Djl;
+import org.cftrec.djl.NDArrayFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -121,9 +122,9 @@ final class LoraAdapters {
         return matrices.containsKey(prefix + ".lora_A.weight");
     }
 
-    /** scale (dropout(x) A^T) B^T for a targeted projection (dropout only while training). */
-    NDArray delta(String prefix, NDArray x, boolean training) {
-        NDArray input = training && config.dropout() > 0
+    /** scale (dropout(x) A^T) B^T for a targeted projection, in training (evaluation uses {@link #merged}). */
+    NDArray delta(String prefix, NDArray x) {
+        NDArray input = config.dropout() > 0
                 ? Dropout.dropout(x, (float) config.dropout(), true).singletonOrThrow() : x;
         NDArray down = input.matMul(matrices.get(prefix + ".lora_A.weight").transpose());
         NDArray up = down.matMul(matrices.get(prefix + ".lora_B.weight").transpose());
@@ -142,13 +143,12 @@ final class LoraAdapters {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         AtomicFiles.write(directory.resolve(LoraConfig.CONFIG_FILE),
                 json.writeValueAsBytes(config.toPeft(json, baseModel)));
-        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : matrices.entrySet()) {
-            NDArray cpu = e.getValue().toDevice(Device.cpu(), false).toType(DataType.FLOAT32, false);
-            tensors.put(PEFT_PREFIX + e.getKey(), new Safetensors.Tensor("F32", cpu.getShape().getShape(),
-                    cpu.toFloatArray()));
+        try (NDScope ignored = new NDScope()) { // the CPU float32 copies
+            Map<String, NDArray> peft = new LinkedHashMap<>();
+            matrices.forEach((name, m) -> peft.put(PEFT_PREFIX + name,
+                    m.toDevice(Device.cpu(), false).toType(DataType.FLOAT32, false)));
+            AtomicFiles.write(directory.resolve(LoraConfig.WEIGHTS_FILE), out -> NDArrayFiles.write(out, peft));
         }
-        AtomicFiles.write(directory.resolve(LoraConfig.WEIGHTS_FILE), out -> Safetensors.writeF32(out, tensors));
     }
 
     /** The same adapters on another manager (a data-parallel replica), copied. */

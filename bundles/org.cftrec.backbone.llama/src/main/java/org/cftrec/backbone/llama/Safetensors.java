@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.cftrec.djl.NDArrayFiles;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -210,14 +211,7 @@ public final class Safetensors {
             spec.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
-        byte[] json = JSON.writeValueAsBytes(header);
-        int padded = (json.length + 7) / 8 * 8;
-        ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-        prefix.putLong(padded).put(json);
-        while (prefix.hasRemaining()) {
-            prefix.put((byte) ' ');
-        }
-        out.write(prefix.array());
+        NDArrayFiles.writeHeader(out, JSON.writeValueAsBytes(header));
         ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         for (String name : sorted.keySet()) {
             float[] v = values.of(name);

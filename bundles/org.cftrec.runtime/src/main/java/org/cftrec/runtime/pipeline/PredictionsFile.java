@@ -1,8 +1,6 @@
 package org.cftrec.runtime.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.cftrec.api.AtomicFiles;
 import org.cftrec.api.eval.CaseRanking;
 import org.cftrec.api.eval.EvaluationCase;
@@ -28,7 +26,6 @@ final class PredictionsFile {
 
     static void write(Path file, List<EvaluationCase> cases, List<CaseRanking> rankings,
                       Map<String, String> targetTexts) throws IOException {
-        ObjectWriter writer = SpecJson.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
         AtomicFiles.write(file, out -> {
             for (int i = 0; i < cases.size(); i++) {
                 EvaluationCase c = cases.get(i);
@@ -44,7 +41,7 @@ final class PredictionsFile {
                     row.put("ranked_scores", r.topScores());
                 }
                 row.put("target_rank", r.targetRank());
-                out.write(writer.writeValueAsString(row).getBytes(StandardCharsets.UTF_8));
+                out.write(SpecJson.oneLine(row).getBytes(StandardCharsets.UTF_8));
                 out.write('\n');
             }
         });

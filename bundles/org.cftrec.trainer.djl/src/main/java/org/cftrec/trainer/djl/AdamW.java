@@ -67,7 +67,6 @@ final class AdamW {
         }
     }
 
-    /** Moments as named arrays (m.NAME, v.NAME), for the checkpoint. */
     /** The moments by checkpoint name ({@code m.<weight>}, {@code v.<weight>}): saved, and restored in place. */
     Map<String, NDArray> state() {
         Map<String, NDArray> state = new java.util.LinkedHashMap<>();
