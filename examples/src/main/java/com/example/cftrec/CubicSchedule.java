@@ -1,6 +1,7 @@
 package com.example.cftrec;
 
-import org.cftrec.api.PluginKind;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.osgi.service.component.annotations.Component;
 
@@ -8,11 +9,11 @@ import org.osgi.service.component.annotations.Component;
  * Weighting schedule {@code cubic}: w_k = 1 - (1 - floor) ((k-1)/(n-1))^3 — the first title tokens keep nearly
  * full weight and the decay comes late.
  */
-@Component(service = WeightingSchedule.class, property = PluginKind.NAME_PROPERTY + "=cubic")
+@Component(service = WeightingSchedule.class, property = Plugin.NAME_PROPERTY + "=cubic")
 public class CubicSchedule implements WeightingSchedule<CubicSchedule.Params> {
 
-    /** @param floor weight of the last token, in [0, 1]; default 0.25 */
-    public record Params(Double floor) {
+    public record Params(
+            @JsonPropertyDescription("weight of the last token, in [0, 1]; default 0.25") Double floor) {
         public Params {
             floor = floor == null ? 0.25 : floor;
             if (!(floor >= 0 && floor <= 1)) {

@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.cftrec.api.run.ExperimentService;
+import org.cftrec.api.run.ParameterInfo;
 import org.cftrec.api.run.PluginInfo;
 import org.cftrec.api.run.RunInfo;
 import org.cftrec.api.run.RunStatus;
@@ -22,12 +23,17 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleWiring;
 
 import javax.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -37,6 +43,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 /**
  * The packaged runtime, booted from the distribution tarball: bundles, framework, DJL, plugin discovery,
@@ -58,7 +65,53 @@ public class RuntimeIT {
 
     @Configuration
     public Option[] config() {
-        return KarafOptions.distribution();
+        // The README sits beside the build, outside the container: its path is handed in.
+        return KarafOptions.distribution(systemProperty(README).value(System.getProperty(README)));
+    }
+
+    private static final String README = "cftrec.readme";
+
+    @Test
+    public void pluginsWithoutTensorsAreWiredWithoutTheDjlPlatform() {
+        // The API bundle without tensors, and the dataset, prompt and weighting plugins built on it alone, resolve
+        // without a single package from the DJL platform bundle: their features need not install it.
+        for (String name : List.of("org.cftrec.api", WEIGHTING_BUNDLE, "org.cftrec.prompt.alpaca",
+                "org.cftrec.dataset.synthetic", "org.cftrec.dataset.movielens")) {
+            Bundle bundle = Arrays.stream(context.getBundles()).filter(b -> b.getSymbolicName().equals(name))
+                    .findFirst().orElseThrow(() -> new AssertionError(name + " is not installed"));
+            List<String> providers = bundle.adapt(BundleWiring.class).getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)
+                    .stream().map(w -> w.getProvider().getBundle().getSymbolicName()).distinct().sorted().toList();
+            assertFalse(name + " imports from " + providers, providers.contains("org.cftrec.djl")
+                    || providers.contains("org.cftrec.api.tensor"));
+            assertTrue(name + " imports from " + providers, name.equals("org.cftrec.api")
+                    || providers.contains("org.cftrec.api"));
+        }
+    }
+
+    @Test
+    public void theReadmeDocumentsEveryParameterOfEveryPlugin() throws Exception {
+        // The plugin table of the README is written by hand; the plugins describe their own parameters. Each
+        // row must name every parameter the plugin declares (nested ones, e.g. lora.rank, by their last part).
+        List<String> rows = Files.readAllLines(Path.of(System.getProperty(README))).stream()
+                .filter(line -> line.startsWith("| dataset ") || line.startsWith("| prompt ")
+                        || line.startsWith("| backbone ") || line.startsWith("| weighting ")
+                        || line.startsWith("| trainer ") || line.startsWith("| evaluator ")).toList();
+        List<String> missing = new ArrayList<>();
+        for (PluginInfo plugin : experiments.plugins()) {
+            String row = rows.stream().filter(r -> r.substring(0, r.indexOf(" |", 1)).startsWith("| " + plugin.kind())
+                    && r.substring(0, r.indexOf(" |", 1)).contains("`" + plugin.name() + "`")).findFirst().orElse(null);
+            if (row == null) {
+                missing.add(plugin.kind() + " '" + plugin.name() + "': no row");
+                continue;
+            }
+            for (ParameterInfo parameter : plugin.parameters()) {
+                String name = parameter.name().substring(parameter.name().lastIndexOf('.') + 1);
+                if (!row.contains("`" + name + "`")) {
+                    missing.add(plugin.kind() + " '" + plugin.name() + "': " + parameter.name());
+                }
+            }
+        }
+        assertEquals("README.md, 'Plugin parameters': not documented", List.of(), missing);
     }
 
     @Test

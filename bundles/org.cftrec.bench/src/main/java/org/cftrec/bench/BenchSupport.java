@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import org.cftrec.api.Plugin;
 import org.cftrec.api.AtomicFiles;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.model.Backbone;
 import org.cftrec.api.model.BackboneProvider;
 import org.cftrec.api.model.BackboneRequest;
@@ -41,7 +40,7 @@ final class BenchSupport {
     static <T> T plugin(BundleContext context, Class<T> type, String name) {
         try {
             Collection<ServiceReference<T>> refs = context.getServiceReferences(type,
-                    "(" + PluginKind.NAME_PROPERTY + "=" + name + ")");
+                    "(" + Plugin.NAME_PROPERTY + "=" + name + ")");
             if (refs.isEmpty()) {
                 throw new IllegalStateException("no " + type.getSimpleName() + " plugin '" + name + "' is installed");
             }

@@ -1,9 +1,10 @@
 package org.cftrec.eval;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.eval.CaseRanking;
 import org.cftrec.api.eval.EvaluationCase;
 import org.cftrec.api.eval.EvaluationJob;
@@ -24,17 +25,18 @@ import java.util.Set;
  * token (the text run alone); all items are ranked by L2 distance to the best beam's embedding, or, with
  * {@code mergeBeams}, by merging all beams' rankings round-robin without duplicates.
  */
-@Component(service = Evaluator.class, property = PluginKind.NAME_PROPERTY + "=bigrec")
+@Component(service = Evaluator.class, property = Plugin.NAME_PROPERTY + "=bigrec")
 public class BigRecEvaluator implements Evaluator<BigRecEvaluator.Params> {
 
-    /**
-     * @param beams         beams (default 5)
-     * @param lengthPenalty default 1.0
-     * @param maxTokens     longest generated text (default 48)
-     * @param mergeBeams    merge the rankings of all beams round-robin (default false: the best beam only)
-     * @param batchCases    cases decoded together (default 64; beams share their prompt's cache)
-     */
-    public record Params(Integer beams, Double lengthPenalty, Integer maxTokens, Boolean mergeBeams, Integer batchCases) {
+    public record Params(
+            @JsonPropertyDescription("beams (default 5)") Integer beams,
+            @JsonPropertyDescription("default 1.0") Double lengthPenalty,
+            @JsonPropertyDescription("longest generated text (default 48)") Integer maxTokens,
+            @JsonPropertyDescription("merge the rankings of all beams round-robin (default false: the best beam "
+                    + "only)")
+            Boolean mergeBeams,
+            @JsonPropertyDescription("cases decoded together (default 64; beams share their prompt's cache)")
+            Integer batchCases) {
         public Params {
             beams = beams == null ? 5 : beams;
             lengthPenalty = lengthPenalty == null ? 1.0 : lengthPenalty;

@@ -1,6 +1,7 @@
 package org.cftrec.eval;
 
-import org.cftrec.api.PluginKind;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.eval.CaseRanking;
 import org.cftrec.api.eval.EvaluationCase;
 import org.cftrec.api.eval.EvaluationJob;
@@ -15,17 +16,16 @@ import java.util.List;
  * penalty 0). Every finished beam is a catalogue item; the rank is that of the first beam whose text is the
  * target's (items sharing a title share the beam, so any of them counts).
  */
-@Component(service = Evaluator.class, property = PluginKind.NAME_PROPERTY + "=d3")
+@Component(service = Evaluator.class, property = Plugin.NAME_PROPERTY + "=d3")
 public class D3Evaluator implements Evaluator<D3Evaluator.Params> {
 
-    /**
-     * @param beams         beams per case (default 10)
-     * @param lengthPenalty 0 (default, D3) or e.g. 1 (BIGRec style)
-     * @param batchCases    cases decoded together (default 64: larger batches amortise each step's many small
-     *                      operations; beams share their prompt's cache)
-     * @param maxTokens     longest target in tokens (default 64)
-     */
-    public record Params(Integer beams, Double lengthPenalty, Integer batchCases, Integer maxTokens) {
+    public record Params(
+            @JsonPropertyDescription("beams per case (default 10)") Integer beams,
+            @JsonPropertyDescription("0 (default, D3) or e.g. 1 (BIGRec style)") Double lengthPenalty,
+            @JsonPropertyDescription("cases decoded together (default 64: larger batches amortise each step's many "
+                    + "small operations; beams share their prompt's cache)")
+            Integer batchCases,
+            @JsonPropertyDescription("longest target in tokens (default 64)") Integer maxTokens) {
         public Params {
             beams = beams == null ? 10 : beams;
             lengthPenalty = lengthPenalty == null ? 0.0 : lengthPenalty;

@@ -1,8 +1,9 @@
 package org.cftrec.eval;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.eval.CaseRanking;
 import org.cftrec.api.eval.EvaluationCase;
 import org.cftrec.api.eval.EvaluationJob;
@@ -22,11 +23,12 @@ import java.util.Map;
  * as a prefix tree, so a shared prefix is computed once, in batches of at most {@code chunkRows} rows forked
  * from the prompt's KV cache. The ceiling the approximate protocols are judged against.
  */
-@Component(service = Evaluator.class, property = PluginKind.NAME_PROPERTY + "=exact")
+@Component(service = Evaluator.class, property = Plugin.NAME_PROPERTY + "=exact")
 public class ExactEvaluator implements Evaluator<ExactEvaluator.Params> {
 
-    /** @param chunkRows rows decoded together while walking the catalogue (default 256) */
-    public record Params(Integer chunkRows) {
+    public record Params(
+            @JsonPropertyDescription("rows decoded together while walking the catalogue (default 256)")
+            Integer chunkRows) {
         public Params {
             chunkRows = chunkRows == null ? 256 : chunkRows;
             if (chunkRows < 1) {

@@ -1,5 +1,7 @@
 package org.cftrec.api.prompt;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 import java.util.Optional;
 
 import org.cftrec.api.Plugin;
@@ -8,6 +10,7 @@ import org.cftrec.api.Plugin;
  * Plugin kind {@code prompt}: renders the factual and counterfactual prompts and the target text. The
  * same text must be produced at training and at inference.
  */
+@ConsumerType
 public interface PromptTemplate<P> extends Plugin<P> {
     RenderedPrompt render(PromptInput input, P params);
 

@@ -1,5 +1,7 @@
 package org.cftrec.api.run;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 import org.cftrec.api.spec.ExperimentSpec;
 
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.Optional;
  * The runtime's service: the console commands and the one-shot launcher use it, and so can a team's own
  * bundles. Errors about specs are {@link org.cftrec.api.spec.SpecException}s with precise messages.
  */
+@ProviderType
 public interface ExperimentService {
 
     /** Installed plugins, sorted by kind and name. */

@@ -1,6 +1,5 @@
 package org.cftrec.api.spec;
 
-import org.cftrec.api.eval.HistoryMode;
 
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,9 @@
 package org.cftrec.backbone.llama;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.model.Backbone;
 import org.cftrec.api.model.BackboneProvider;
 import org.cftrec.api.model.BackboneRequest;
@@ -16,27 +17,29 @@ import java.util.Map;
 import java.util.Set;
 
 /** Plugin {@code llama}: Llama / Qwen2 / Mistral-family checkpoints in the Hugging Face layout, or the tiny preset. */
-@Component(service = BackboneProvider.class, property = PluginKind.NAME_PROPERTY + "=llama")
+@Component(service = BackboneProvider.class, property = Plugin.NAME_PROPERTY + "=llama")
 public class LlamaBackboneProvider implements BackboneProvider<LlamaBackboneProvider.Params> {
 
-    /**
-     * @param preset        {@code tiny}: a new random model sized by the fields below (default when no path)
-     * @param path          a Hugging Face checkpoint folder (relative to the data root); excludes preset
-     * @param layers        tiny preset: decoder layers (default 4)
-     * @param hidden        tiny preset: hidden size (default 256)
-     * @param heads         tiny preset: attention heads (default 4)
-     * @param kvHeads       tiny preset: key-value heads (default = heads)
-     * @param intermediate  tiny preset: SwiGLU width (default 688)
-     * @param maxVocabulary tiny preset: vocabulary cap, special tokens included (default 16000)
-     * @param dtype         float32 (default), bfloat16 or float16 (GPU only)
-     * @param freeze        weights left out of full fine-tuning: {@code embeddings}, {@code head} (default none)
-     * @param lora          train LoRA adapters instead of the whole model (default: full fine-tuning)
-     * @param gradientCheckpointing recompute each layer in the backward pass instead of keeping its activations
-     *                      (default false): less memory, about one more forward pass per step
-     */
-    public record Params(String preset, String path, Integer layers, Integer hidden, Integer heads, Integer kvHeads,
-                         Integer intermediate, Integer maxVocabulary, String dtype, List<String> freeze, Lora lora,
-                         Boolean gradientCheckpointing) {
+    public record Params(
+            @JsonPropertyDescription("tiny: a new random model sized by the fields below (default when no path)")
+            String preset,
+            @JsonPropertyDescription("a Hugging Face checkpoint folder (relative to the data root); excludes preset")
+            String path,
+            @JsonPropertyDescription("tiny preset: decoder layers (default 4)") Integer layers,
+            @JsonPropertyDescription("tiny preset: hidden size (default 256)") Integer hidden,
+            @JsonPropertyDescription("tiny preset: attention heads (default 4)") Integer heads,
+            @JsonPropertyDescription("tiny preset: key-value heads (default = heads)") Integer kvHeads,
+            @JsonPropertyDescription("tiny preset: SwiGLU width (default 688)") Integer intermediate,
+            @JsonPropertyDescription("tiny preset: vocabulary cap, special tokens included (default 16000)")
+            Integer maxVocabulary,
+            @JsonPropertyDescription("float32 (default), bfloat16 or float16 (GPU only)") String dtype,
+            @JsonPropertyDescription("weights left out of full fine-tuning: embeddings, head (default none)")
+            List<String> freeze,
+            @JsonPropertyDescription("train LoRA adapters instead of the whole model (default: full fine-tuning)")
+            Lora lora,
+            @JsonPropertyDescription("recompute each layer in the backward pass instead of keeping its activations "
+                    + "(default false): less memory, about one more forward pass per step")
+            Boolean gradientCheckpointing) {
         public Params {
             gradientCheckpointing = gradientCheckpointing != null && gradientCheckpointing;
             freeze = freeze == null ? List.of() : List.copyOf(freeze);
@@ -88,17 +91,17 @@ public class LlamaBackboneProvider implements BackboneProvider<LlamaBackboneProv
 
     static final List<String> FREEZABLE = List.of("embeddings", "head");
 
-    /**
-     * LoRA settings (PEFT's names and defaults), or an adapter to continue from.
-     *
-     * @param rank          r (default 8)
-     * @param alpha         lora_alpha (default 8); the update is scaled by alpha / rank
-     * @param dropout       lora_dropout (default 0)
-     * @param targetModules projections (default q_proj, v_proj, PEFT's choice for Llama and Qwen2)
-     * @param path          a PEFT adapter folder (adapter_config.json + adapter_model.safetensors, relative to the
-     *                      data root) to load instead of new adapters; its own settings apply
-     */
-    public record Lora(Integer rank, Double alpha, Double dropout, List<String> targetModules, String path) {
+    /** LoRA settings (PEFT's names and defaults), or an adapter to continue from. */
+    public record Lora(
+            @JsonPropertyDescription("r (default 8)") Integer rank,
+            @JsonPropertyDescription("lora_alpha (default 8); the update is scaled by alpha / rank") Double alpha,
+            @JsonPropertyDescription("lora_dropout (default 0)") Double dropout,
+            @JsonPropertyDescription("projections (default q_proj, v_proj, PEFT's choice for Llama and Qwen2)")
+            List<String> targetModules,
+            @JsonPropertyDescription("a PEFT adapter folder (adapter_config.json + adapter_model.safetensors, "
+                    + "relative to the data root) to load instead of new adapters; its own settings "
+                    + "apply")
+            String path) {
         public Lora {
             if (path != null && (rank != null || alpha != null || dropout != null || targetModules != null)) {
                 throw new IllegalArgumentException("lora: give either path (an adapter, with its own settings) or"

@@ -1,7 +1,8 @@
 package org.cftrec.dataset.amazon;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.data.RecDataset;
 import org.osgi.service.component.annotations.Component;
@@ -17,24 +18,23 @@ import java.time.format.DateTimeParseException;
  * the D3 CSV layout (under the run's work folder, or {@code output}) and loaded from there exactly as
  * {@code amazon-d3} loads it, so a prepared folder can be reused with {@code amazon-d3} afterwards.
  */
-@Component(service = DatasetProvider.class, property = PluginKind.NAME_PROPERTY + "=amazon-2018")
+@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=amazon-2018")
 public class Amazon2018Dataset implements DatasetProvider<Amazon2018Dataset.Params> {
 
-    /**
-     * @param path       folder with the raw files (relative to the data root)
-     * @param category   file name part, e.g. {@code Industrial_and_Scientific}
-     * @param start      first month of the window, {@code YYYY-MM} (default 2017-10); moved back a year at a
-     *                   time until the window holds {@code minItems} items
-     * @param end        last month of the window, inclusive (default 2018-11)
-     * @param minItems   default 10000
-     * @param core       k of the iterative k-core on users and items (default 5)
-     * @param maxHistory history items per sample (default 10)
-     * @param output     where the D3 layout is written, relative to the run's work folder (default
-     *                   {@code amazon-2018})
-     * @param itemNoun   noun for prompts (default product)
-     */
-    public record Params(String path, String category, String start, String end, Integer minItems, Integer core,
-                         Integer maxHistory, String output, String itemNoun) {
+    public record Params(
+            @JsonPropertyDescription("folder with the raw files (relative to the data root)") String path,
+            @JsonPropertyDescription("file name part, e.g. Industrial_and_Scientific") String category,
+            @JsonPropertyDescription("first month of the window, YYYY-MM (default 2017-10); moved back a year at a "
+                    + "time until the window holds minItems items")
+            String start,
+            @JsonPropertyDescription("last month of the window, inclusive (default 2018-11)") String end,
+            @JsonPropertyDescription("default 10000") Integer minItems,
+            @JsonPropertyDescription("k of the iterative k-core on users and items (default 5)") Integer core,
+            @JsonPropertyDescription("history items per sample (default 10)") Integer maxHistory,
+            @JsonPropertyDescription("where the D3 layout is written, relative to the run's work folder (default "
+                    + "amazon-2018)")
+            String output,
+            @JsonPropertyDescription("noun for prompts (default product)") String itemNoun) {
         public Params {
             if (path == null || category == null || category.isBlank()) {
                 throw new IllegalArgumentException("path and category are required (e.g. category 'Industrial_and_Scientific')");

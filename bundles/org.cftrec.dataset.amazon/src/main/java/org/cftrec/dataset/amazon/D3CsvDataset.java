@@ -1,7 +1,8 @@
 package org.cftrec.dataset.amazon;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.data.Domain;
 import org.cftrec.api.data.Example;
@@ -27,19 +28,20 @@ import java.util.Map;
  * D3 {@code title<TAB>id} file, or MiniOneRec's {@code sid<TAB>title<TAB>id}). Rows keep their order
  * (chronological by target); the last {@code maxHistory} history items are used.
  */
-@Component(service = DatasetProvider.class, property = PluginKind.NAME_PROPERTY + "=amazon-d3")
+@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=amazon-d3")
 public class D3CsvDataset implements DatasetProvider<D3CsvDataset.Params> {
 
-    /**
-     * @param path              the folder holding train/, valid/, test/ (relative to the data root)
-     * @param stem              the CSV file name without .csv, e.g. Industrial_and_Scientific_5_2016-10-2018-11
-     * @param items             item file relative to path (default info/STEM.txt)
-     * @param allowMissingTrain accept a layout without train/STEM.csv (evaluation-only sets); default false
-     * @param maxHistory        history items per example (default 10)
-     * @param itemNoun          noun for prompts (default product)
-     */
-    public record Params(String path, String stem, String items, Boolean allowMissingTrain, Integer maxHistory,
-                         String itemNoun) {
+    public record Params(
+            @JsonPropertyDescription("the folder holding train/, valid/, test/ (relative to the data root)")
+            String path,
+            @JsonPropertyDescription("the CSV file name without .csv, e.g. "
+                    + "Industrial_and_Scientific_5_2016-10-2018-11")
+            String stem,
+            @JsonPropertyDescription("item file relative to path (default info/STEM.txt)") String items,
+            @JsonPropertyDescription("accept a layout without train/STEM.csv (evaluation-only sets); default false")
+            Boolean allowMissingTrain,
+            @JsonPropertyDescription("history items per example (default 10)") Integer maxHistory,
+            @JsonPropertyDescription("noun for prompts (default product)") String itemNoun) {
         public Params {
             if (path == null || stem == null) {
                 throw new IllegalArgumentException("path and stem are required");

@@ -1,7 +1,8 @@
 package org.cftrec.dataset.movielens;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.data.Domain;
 import org.cftrec.api.data.Item;
@@ -28,19 +29,18 @@ import java.util.regex.Pattern;
  * the many timestamp ties deterministically; then leave-one-out with sliding windows of at most
  * {@code maxHistory} items. The catalogue is every movie of the item file.
  */
-@Component(service = DatasetProvider.class, property = PluginKind.NAME_PROPERTY + "=movielens")
+@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=movielens")
 public class MovieLensDataset implements DatasetProvider<MovieLensDataset.Params> {
     private static final Pattern TAB = Pattern.compile("\t");
     private static final Pattern PIPE = Pattern.compile("\\|");
     private static final Pattern COLONS = Pattern.compile("::");
 
-    /**
-     * @param path       folder holding the files (relative to the data root)
-     * @param minRating  keep only ratings &gt;= this (0 = all ratings count as interactions)
-     * @param maxHistory history items per example (default 10)
-     * @param maxUsers   use only the first N users by id (0 = all), for quick runs
-     */
-    public record Params(String path, Integer minRating, Integer maxHistory, Integer maxUsers) {
+    public record Params(
+            @JsonPropertyDescription("folder holding the files (relative to the data root)") String path,
+            @JsonPropertyDescription("keep only ratings >= this (0 = all ratings count as interactions)")
+            Integer minRating,
+            @JsonPropertyDescription("history items per example (default 10)") Integer maxHistory,
+            @JsonPropertyDescription("use only the first N users by id (0 = all), for quick runs") Integer maxUsers) {
         public Params {
             if (path == null || path.isBlank()) {
                 throw new IllegalArgumentException("path is required: the folder with u.data/u.item or ratings.dat/movies.dat");

@@ -1,7 +1,8 @@
 package org.cftrec.dataset.recbole;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.data.Domain;
 import org.cftrec.api.data.Item;
@@ -26,17 +27,16 @@ import java.util.Map;
  * reverse file order, the first row's history, then the training targets, then the valid and the test target. Then leave-one-out with
  * the last {@code maxHistory} items, which reproduces the shipped split.
  */
-@Component(service = DatasetProvider.class, property = PluginKind.NAME_PROPERTY + "=recbole")
+@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=recbole")
 public class RecBoleDataset implements DatasetProvider<RecBoleDataset.Params> {
 
-    /**
-     * @param path       folder of the atomic files (relative to the data root)
-     * @param name       file prefix, e.g. {@code Scientific}
-     * @param titles     item file, default {@code NAME.titles.tsv} (header line; item index, asin, title)
-     * @param maxHistory history items per example (default 10)
-     * @param itemNoun   noun for prompts (default {@code product})
-     */
-    public record Params(String path, String name, String titles, Integer maxHistory, String itemNoun) {
+    public record Params(
+            @JsonPropertyDescription("folder of the atomic files (relative to the data root)") String path,
+            @JsonPropertyDescription("file prefix, e.g. Scientific") String name,
+            @JsonPropertyDescription("item file, default NAME.titles.tsv (header line; item index, asin, title)")
+            String titles,
+            @JsonPropertyDescription("history items per example (default 10)") Integer maxHistory,
+            @JsonPropertyDescription("noun for prompts (default product)") String itemNoun) {
         public Params {
             if (path == null || name == null) {
                 throw new IllegalArgumentException("path and name are required (e.g. name 'Scientific')");

@@ -1,7 +1,8 @@
 package org.cftrec.dataset.recbole;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.data.Domain;
 import org.cftrec.api.data.Example;
@@ -27,20 +28,18 @@ import java.util.Map;
  * valid/test sequence gives one example, its last item (LLaRA's protocol). {@code leave-one-out} ignores the
  * split column and splits inside every sequence.
  */
-@Component(service = DatasetProvider.class, property = PluginKind.NAME_PROPERTY + "=sequence-tsv")
+@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=sequence-tsv")
 public class SequenceTsvDataset implements DatasetProvider<SequenceTsvDataset.Params> {
 
-    /**
-     * @param path       folder (relative to the data root)
-     * @param sequences  sequence file (default sequences.tsv, one header line)
-     * @param names      id-to-name file (default id2name.txt, {@code id::name})
-     * @param split      user-level (default) or leave-one-out
-     * @param minHistory user-level: shortest history of a training example (default 3, as LLaRA)
-     * @param maxHistory history items per example (default 10)
-     * @param itemNoun   noun for prompts (default {@code artist})
-     */
-    public record Params(String path, String sequences, String names, String split, Integer minHistory,
-                         Integer maxHistory, String itemNoun) {
+    public record Params(
+            @JsonPropertyDescription("folder (relative to the data root)") String path,
+            @JsonPropertyDescription("sequence file (default sequences.tsv, one header line)") String sequences,
+            @JsonPropertyDescription("id-to-name file (default id2name.txt, id::name)") String names,
+            @JsonPropertyDescription("user-level (default) or leave-one-out") String split,
+            @JsonPropertyDescription("user-level: shortest history of a training example (default 3, as LLaRA)")
+            Integer minHistory,
+            @JsonPropertyDescription("history items per example (default 10)") Integer maxHistory,
+            @JsonPropertyDescription("noun for prompts (default artist)") String itemNoun) {
         public Params {
             if (path == null) {
                 throw new IllegalArgumentException("path is required");

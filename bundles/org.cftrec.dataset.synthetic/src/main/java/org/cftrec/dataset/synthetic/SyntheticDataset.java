@@ -1,7 +1,8 @@
 package org.cftrec.dataset.synthetic;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.data.DatasetStatistics;
 import org.cftrec.api.data.Domain;
@@ -27,24 +28,24 @@ import java.util.TreeMap;
  * by the true distribution) and a popularity-only ranking ({@code popularity}).
  * Split: leave-one-out per user (last item test, second-to-last valid, every earlier position train).
  */
-@Component(service = DatasetProvider.class, property = PluginKind.NAME_PROPERTY + "=synthetic")
+@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=synthetic")
 public class SyntheticDataset implements DatasetProvider<SyntheticDataset.Params> {
     static final int[] REFERENCE_KS = {1, 3, 5, 10, 20, 50};
 
-    /**
-     * @param items          catalogue size, rounded down to whole series (default 300)
-     * @param partsPerSeries items per series (default 5)
-     * @param genres         genres (default 6)
-     * @param users          users, one sequence each (default 400)
-     * @param minLength      shortest sequence, &gt;= 3 (default 6)
-     * @param maxLength      longest sequence (default 12)
-     * @param pSeries        probability that the next item continues the last item's series (default 0.6)
-     * @param pGenre         probability of an item from the user's genres (default 0.25); the rest is popularity
-     * @param zipf           Zipf exponent of popularity (default 1.0)
-     * @param maxHistory     history items kept per example (default 10)
-     */
-    public record Params(Integer items, Integer partsPerSeries, Integer genres, Integer users, Integer minLength,
-                         Integer maxLength, Double pSeries, Double pGenre, Double zipf, Integer maxHistory) {
+    public record Params(
+            @JsonPropertyDescription("catalogue size, rounded down to whole series (default 300)") Integer items,
+            @JsonPropertyDescription("items per series (default 5)") Integer partsPerSeries,
+            @JsonPropertyDescription("genres (default 6)") Integer genres,
+            @JsonPropertyDescription("users, one sequence each (default 400)") Integer users,
+            @JsonPropertyDescription("shortest sequence, >= 3 (default 6)") Integer minLength,
+            @JsonPropertyDescription("longest sequence (default 12)") Integer maxLength,
+            @JsonPropertyDescription("probability that the next item continues the last item's series (default 0.6)")
+            Double pSeries,
+            @JsonPropertyDescription("probability of an item from the user's genres (default 0.25); the rest is "
+                    + "popularity")
+            Double pGenre,
+            @JsonPropertyDescription("Zipf exponent of popularity (default 1.0)") Double zipf,
+            @JsonPropertyDescription("history items kept per example (default 10)") Integer maxHistory) {
         public Params {
             items = orDefault(items, 300);
             partsPerSeries = orDefault(partsPerSeries, 5);

@@ -1,6 +1,7 @@
 package org.cftrec.prompt.alpaca;
 
-import org.cftrec.api.PluginKind;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.prompt.PromptInput;
 import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.api.prompt.InstructionRow;
@@ -17,18 +18,17 @@ import java.util.stream.Collectors;
  * placeholder word ({@code placeholder}). The target is the quoted title; the runtime appends EOS. The same
  * text is used at training and at inference (the reference code's whitespace mismatch is not reproduced).
  */
-@Component(service = PromptTemplate.class, property = PluginKind.NAME_PROPERTY + "=alpaca")
+@Component(service = PromptTemplate.class, property = Plugin.NAME_PROPERTY + "=alpaca")
 public class AlpacaTemplate implements PromptTemplate<AlpacaTemplate.Params> {
     static final String HEADER_WITH_INPUT = "Below is an instruction that describes a task, paired with an input "
             + "that provides further context. Write a response that appropriately completes the request.";
     static final String HEADER_WITHOUT_INPUT = "Below is an instruction that describes a task. "
             + "Write a response that appropriately completes the request.";
 
-    /**
-     * @param counterfactual {@code drop-input} (default) or {@code placeholder}
-     * @param placeholder    the word standing for the history in {@code placeholder} mode; default {@code None}
-     */
-    public record Params(String counterfactual, String placeholder) {
+    public record Params(
+            @JsonPropertyDescription("drop-input (default) or placeholder") String counterfactual,
+            @JsonPropertyDescription("the word standing for the history in placeholder mode; default None")
+            String placeholder) {
         public Params {
             counterfactual = counterfactual == null ? "drop-input" : counterfactual;
             if (!counterfactual.equals("drop-input") && !counterfactual.equals("placeholder")) {

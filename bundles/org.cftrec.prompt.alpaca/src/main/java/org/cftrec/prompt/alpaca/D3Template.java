@@ -1,6 +1,7 @@
 package org.cftrec.prompt.alpaca;
 
-import org.cftrec.api.PluginKind;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.prompt.PromptInput;
 import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.api.prompt.RenderedPrompt;
@@ -15,15 +16,14 @@ import java.util.stream.Collectors;
  * included ("recetenly", "palyed"), so that results are comparable with D3's; {@code fixTypos} corrects them.
  * The counterfactual prompt drops the User Input block ({@code drop-input}) or keeps it with a placeholder.
  */
-@Component(service = PromptTemplate.class, property = PluginKind.NAME_PROPERTY + "=d3")
+@Component(service = PromptTemplate.class, property = Plugin.NAME_PROPERTY + "=d3")
 public class D3Template implements PromptTemplate<D3Template.Params> {
 
-    /**
-     * @param counterfactual {@code drop-input} (default) or {@code placeholder}
-     * @param placeholder    the word standing for the history in placeholder mode; default {@code None}
-     * @param fixTypos       correct the reference wording's typos; default false
-     */
-    public record Params(String counterfactual, String placeholder, Boolean fixTypos) {
+    public record Params(
+            @JsonPropertyDescription("drop-input (default) or placeholder") String counterfactual,
+            @JsonPropertyDescription("the word standing for the history in placeholder mode; default None")
+            String placeholder,
+            @JsonPropertyDescription("correct the reference wording's typos; default false") Boolean fixTypos) {
         public Params {
             AlpacaTemplate.Params checked = new AlpacaTemplate.Params(counterfactual, placeholder);
             counterfactual = checked.counterfactual();

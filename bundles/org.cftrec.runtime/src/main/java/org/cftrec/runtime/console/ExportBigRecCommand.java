@@ -5,7 +5,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.cftrec.api.PluginKind;
+import org.cftrec.runtime.plugins.PluginKind;
 import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.runtime.export.BigRecExport;
 import org.cftrec.runtime.plugins.PluginCatalog;

@@ -1,7 +1,7 @@
 package org.cftrec.runtime.console;
 
 import org.cftrec.api.AtomicFiles;
-import org.cftrec.api.PluginKind;
+import org.cftrec.runtime.plugins.PluginKind;
 import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.data.RecDataset;
 import org.cftrec.api.spec.ExperimentSpec;

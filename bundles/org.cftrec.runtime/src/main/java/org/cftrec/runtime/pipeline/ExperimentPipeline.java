@@ -12,7 +12,7 @@ import org.cftrec.api.eval.CaseRanking;
 import org.cftrec.api.eval.EvaluationCase;
 import org.cftrec.api.eval.EvaluationJob;
 import org.cftrec.api.eval.Evaluator;
-import org.cftrec.api.eval.HistoryMode;
+import org.cftrec.api.spec.HistoryMode;
 import org.cftrec.api.eval.RankingMetrics;
 import org.cftrec.api.model.Backbone;
 import org.cftrec.api.model.BackboneProvider;

@@ -1,6 +1,6 @@
 package org.cftrec.runtime.pipeline;
 
-import org.cftrec.api.PluginKind;
+import org.cftrec.runtime.plugins.PluginKind;
 import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.eval.Evaluator;
 import org.cftrec.api.model.BackboneProvider;

@@ -1,81 +1,60 @@
 package org.cftrec.runtime.plugins;
 
 import org.cftrec.api.Plugin;
-import org.cftrec.api.PluginKind;
-import org.cftrec.api.data.DatasetProvider;
-import org.cftrec.api.eval.Evaluator;
-import org.cftrec.api.model.BackboneProvider;
-import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.api.run.PluginInfo;
 import org.cftrec.api.spec.PluginRef;
 import org.cftrec.api.spec.SpecException;
-import org.cftrec.api.train.TrainerProvider;
-import org.cftrec.api.weighting.WeightingSchedule;
 import org.cftrec.runtime.spec.SpecJson;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.util.tracker.ServiceTracker;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * The installed plugins, as the service registry has them. One dynamic, greedy, multiple reference per
- * kind keeps the lists current while bundles come and go; names are resolved when a run starts.
+ * The installed plugins, as the service registry has them: one {@link ServiceTracker} per {@link PluginKind}, opened
+ * when the component activates, keeps each kind's list current while bundles come and go (adding a kind to the
+ * enum is all it takes). Names are resolved when a run starts.
  */
 @Component(service = PluginCatalog.class, immediate = true)
 public class PluginCatalog {
 
-    @Reference(service = DatasetProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile List<ServiceReference<?>> dataset;
-
-    @Reference(service = PromptTemplate.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile List<ServiceReference<?>> prompt;
-
-    @Reference(service = BackboneProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile List<ServiceReference<?>> backbone;
-
-    @Reference(service = WeightingSchedule.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile List<ServiceReference<?>> weighting;
-
-    @Reference(service = TrainerProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile List<ServiceReference<?>> trainer;
-
-    @Reference(service = Evaluator.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile List<ServiceReference<?>> evaluator;
-
-    private volatile ComponentContext context;
+    private final Map<PluginKind, ServiceTracker<Object, Object>> trackers = new EnumMap<>(PluginKind.class);
 
     @Activate
-    void activate(ComponentContext componentContext) {
-        this.context = componentContext;
+    void activate(BundleContext context) {
+        for (PluginKind kind : PluginKind.values()) {
+            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, kind.serviceType().getName(), null);
+            tracker.open();
+            trackers.put(kind, tracker);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        trackers.values().forEach(ServiceTracker::close);
+        trackers.clear();
     }
 
     /** Every installed plugin, sorted by kind and name. */
     public List<PluginInfo> list() {
         List<PluginInfo> all = new ArrayList<>();
         for (PluginKind kind : PluginKind.values()) {
-            for (ServiceReference<?> ref : references(kind)) {
+            for (ServiceReference<Object> ref : references(kind)) {
                 if (nameOf(ref) == null) {
                     continue; // registered without cftrec.name: not addressable from a spec
                 }
-                Object service = context.locateService(kind.label(), ref);
-                if (service instanceof Plugin<?> plugin) {
+                if (service(kind, ref) instanceof Plugin<?> plugin) {
                     all.add(info(kind, ref, plugin));
                 }
             }
@@ -98,21 +77,21 @@ public class PluginCatalog {
      */
     public <T> ResolvedPlugin<T> resolve(PluginKind kind, PluginRef ref, String path, Class<T> type) {
         // OSGi's order: highest service ranking, then oldest registration.
-        List<ServiceReference<?>> candidates = references(kind).stream()
+        List<ServiceReference<Object>> candidates = references(kind).stream()
                 .filter(r -> ref.plugin().equals(nameOf(r)))
-                .sorted(Comparator.<ServiceReference<?>>naturalOrder().reversed()).toList();
+                .sorted(Comparator.<ServiceReference<Object>>naturalOrder().reversed()).toList();
         if (candidates.isEmpty()) {
             throw new SpecException(path + ".plugin: unknown " + kind.label() + " plugin '"
                     + ref.plugin() + "'; installed: " + available(kind));
         }
-        ServiceReference<?> chosen = candidates.get(0);
+        ServiceReference<Object> chosen = candidates.get(0);
         List<PluginInfo> shadowed = new ArrayList<>();
-        for (ServiceReference<?> other : candidates.subList(1, candidates.size())) {
-            if (context.locateService(kind.label(), other) instanceof Plugin<?> otherPlugin) {
+        for (ServiceReference<Object> other : candidates.subList(1, candidates.size())) {
+            if (service(kind, other) instanceof Plugin<?> otherPlugin) {
                 shadowed.add(info(kind, other, otherPlugin));
             }
         }
-        Object service = context.locateService(kind.label(), chosen);
+        Object service = service(kind, chosen);
         if (!(service instanceof Plugin<?> plugin) || !type.isInstance(service)) {
             throw new SpecException(path + ".plugin: " + kind.label() + " plugin '" + ref.plugin()
                     + "' went away while the run was being prepared; installed: " + available(kind));
@@ -128,27 +107,27 @@ public class PluginCatalog {
                 : names.stream().collect(Collectors.joining(", "));
     }
 
-    private List<ServiceReference<?>> references(PluginKind kind) {
-        List<ServiceReference<?>> refs = switch (kind) {
-            case DATASET -> dataset;
-            case PROMPT -> prompt;
-            case BACKBONE -> backbone;
-            case WEIGHTING -> weighting;
-            case TRAINER -> trainer;
-            case EVALUATOR -> evaluator;
-        };
-        return refs == null ? List.of() : refs;
+    private List<ServiceReference<Object>> references(PluginKind kind) {
+        ServiceTracker<Object, Object> tracker = trackers.get(kind);
+        ServiceReference<Object>[] refs = tracker == null ? null : tracker.getServiceReferences();
+        return refs == null ? List.of() : List.of(refs);
     }
 
-    private static String nameOf(ServiceReference<?> ref) {
-        Object name = ref.getProperty(PluginKind.NAME_PROPERTY);
+    /** The service behind a reference; null once it went away. */
+    private Object service(PluginKind kind, ServiceReference<Object> ref) {
+        ServiceTracker<Object, Object> tracker = trackers.get(kind);
+        return tracker == null ? null : tracker.getService(ref);
+    }
+
+    private static String nameOf(ServiceReference<Object> ref) {
+        Object name = ref.getProperty(Plugin.NAME_PROPERTY);
         return name == null ? null : String.valueOf(name);
     }
 
-    private static PluginInfo info(PluginKind kind, ServiceReference<?> ref, Plugin<?> plugin) {
+    private static PluginInfo info(PluginKind kind, ServiceReference<Object> ref, Plugin<?> plugin) {
         Bundle bundle = ref.getBundle();
         return new PluginInfo(kind.label(), nameOf(ref), plugin.description(),
                 bundle == null ? "(gone)" : bundle.getSymbolicName(),
-                bundle == null ? "" : bundle.getVersion().toString());
+                bundle == null ? "" : bundle.getVersion().toString(), ParameterDescriptions.of(plugin.parameterType()));
     }
 }

@@ -1,6 +1,6 @@
 package org.cftrec.runtime.plugins;
 
-import org.cftrec.api.PluginKind;
+import org.cftrec.runtime.plugins.PluginKind;
 import org.cftrec.api.run.PluginInfo;
 import org.osgi.framework.ServiceReference;
 

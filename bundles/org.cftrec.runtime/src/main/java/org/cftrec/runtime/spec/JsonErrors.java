@@ -1,5 +1,6 @@
 package org.cftrec.runtime.spec;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -7,8 +8,11 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -21,6 +25,11 @@ final class JsonErrors {
      * @param prefix path of the bound object inside the spec (e.g. {@code trainer.params}), or empty
      */
     static String describe(JsonProcessingException e, String prefix) {
+        if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+            // SnakeYAML says where the problem is and what it is; Jackson's message keeps only its context line.
+            return "line " + (yaml.getProblemMark().getLine() + 1) + ", column " + (yaml.getProblemMark().getColumn() + 1)
+                    + ": " + yaml.getProblem();
+        }
         StringBuilder out = new StringBuilder();
         JsonLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0) {
@@ -76,21 +85,22 @@ final class JsonErrors {
     }
 
     private static String enumNames(Class<?> type) {
-        StringBuilder out = new StringBuilder();
+        return String.join(", ", valueNames(type));
+    }
+
+    /** An enum's constants as JSON spells them ({@code @JsonProperty} names where given). */
+    static List<String> valueNames(Class<?> type) {
+        List<String> names = new ArrayList<>();
         for (Object constant : type.getEnumConstants()) {
             String name = ((Enum<?>) constant).name();
             try {
-                com.fasterxml.jackson.annotation.JsonProperty p = type.getField(name)
-                        .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
-                if (p != null) {
-                    name = p.value();
-                }
-            } catch (NoSuchFieldException ignored) {
-                // enum constants are always fields
+                JsonProperty p = type.getField(name).getAnnotation(JsonProperty.class);
+                names.add(p == null ? name : p.value());
+            } catch (NoSuchFieldException e) {
+                names.add(name); // enum constants are always fields
             }
-            out.append(out.length() == 0 ? "" : ", ").append(name);
         }
-        return out.toString();
+        return names;
     }
 
     private static String typeName(Class<?> type) {

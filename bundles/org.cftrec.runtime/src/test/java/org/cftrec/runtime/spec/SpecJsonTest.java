@@ -1,6 +1,6 @@
 package org.cftrec.runtime.spec;
 
-import org.cftrec.api.eval.HistoryMode;
+import org.cftrec.api.spec.HistoryMode;
 import org.cftrec.api.spec.ExperimentSpec;
 import org.cftrec.api.spec.SpecException;
 import org.cftrec.api.spec.WeightScope;
@@ -83,7 +83,7 @@ public class SpecJsonTest {
         assertEquals(200, spec.evaluation().maxCases("d3"));
         assertEquals(3, spec.evaluation().historyModes("d3").size());
         assertEquals(50, spec.evaluation().maxCases("exact"));
-        assertEquals(java.util.List.of(org.cftrec.api.eval.HistoryMode.FACTUAL), spec.evaluation().historyModes("exact"));
+        assertEquals(java.util.List.of(org.cftrec.api.spec.HistoryMode.FACTUAL), spec.evaluation().historyModes("exact"));
         assertEquals(7L, (long) spec.withSeed(7).seed());
         assertEquals(spec.evaluation(), spec.withSeed(7).evaluation());
     }
@@ -140,7 +140,62 @@ public class SpecJsonTest {
         ExperimentSpec spec = SpecJson.parse(example, "README.md");
         assertEquals("ml100k-cft", spec.name());
         assertEquals(2, spec.variants().size());
+        int yamlStart = readme.indexOf("```yaml\n") + "```yaml\n".length();
+        Path yaml = folder.newFile("readme.yaml").toPath();
+        Files.writeString(yaml, readme.substring(yamlStart, readme.indexOf("```", yamlStart)));
+        ExperimentSpec fromYaml = SpecJson.read(yaml);
+        assertEquals(spec.name(), fromYaml.name());
+        assertEquals(spec.seed(), fromYaml.seed());
+        assertEquals(spec.weighting(), fromYaml.weighting());
+        assertEquals(spec.objective(), fromYaml.objective());
+        assertEquals(spec.variants(), fromYaml.variants());
         SpecException e = assertThrows(SpecException.class, () -> SpecJson.parse("{\n  // no name\n  \"seed\": 1\n}", "c.json"));
         assertTrue(e.getMessage(), e.getMessage().startsWith("c.json: "));
+    }
+
+    @Test
+    public void yamlSpecWithCommentsBindsLikeTheJsonOne() throws Exception {
+        Path yaml = folder.newFile("spec.yaml").toPath();
+        Files.writeString(yaml, """
+                # RecBole users write their configs in YAML
+                name: x
+                seed: 7   # one seed
+                objective:
+                  alpha: 0.2
+                variants:
+                  - name: sft
+                    objective: {alpha: 0}
+                    weighting: {plugin: uniform}
+                  - name: cft
+                """);
+        Path json = folder.newFile("spec.json").toPath();
+        Files.writeString(json, """
+                {"name": "x", "seed": 7, "objective": {"alpha": 0.2}, // comments are allowed in JSON too
+                 "variants": [{"name": "sft", "objective": {"alpha": 0}, "weighting": {"plugin": "uniform"}},
+                              {"name": "cft"}]}
+                """);
+        assertEquals(SpecJson.read(json), SpecJson.read(yaml));
+        assertEquals(7L, (long) SpecJson.read(yaml).seed());
+    }
+
+    @Test
+    public void yamlErrorsNameFileLineAndField() throws Exception {
+        Path unknown = folder.newFile("unknown.yml").toPath();
+        Files.writeString(unknown, "name: x\nobjective:\n  alpah: 0.1\n  alpha: 0.2\nseed: 1\n");
+        SpecException e = assertThrows(SpecException.class, () -> SpecJson.read(unknown));
+        // Jackson places an unknown field of a record where the enclosing object ends; the path names the field.
+        assertEquals(unknown + ": line 5, column 1: objective.alpah: unknown field 'alpah'; valid fields: alpha,"
+                + " branches, weightScope", e.getMessage());
+
+        Path malformed = folder.newFile("malformed.yaml").toPath();
+        Files.writeString(malformed, "name: x\nobjective:\n\talpha: 0.1\n"); // YAML forbids tabs as indentation
+        e = assertThrows(SpecException.class, () -> SpecJson.read(malformed));
+        assertEquals(malformed + ": line 3, column 1: found character '\\t(TAB)' that cannot start any token. (Do not use"
+                + " \\t(TAB) for indentation)", e.getMessage());
+
+        Path duplicate = folder.newFile("duplicate.yaml").toPath();
+        Files.writeString(duplicate, "name: x\nseed: 1\nseed: 2\n");
+        e = assertThrows(SpecException.class, () -> SpecJson.read(duplicate));
+        assertEquals(duplicate + ": line 3, column 5: Duplicate field 'seed'", e.getMessage());
     }
 }

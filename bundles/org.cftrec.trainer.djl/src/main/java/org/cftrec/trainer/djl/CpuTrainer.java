@@ -1,6 +1,6 @@
 package org.cftrec.trainer.djl;
 
-import org.cftrec.api.PluginKind;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.train.TrainerProvider;
 import org.cftrec.api.train.TrainingJob;
 import org.cftrec.api.train.TrainingResult;
@@ -9,7 +9,7 @@ import org.osgi.service.component.annotations.Component;
 import java.io.IOException;
 
 /** Plugin {@code cpu}: the training loop on the CPU, float32. */
-@Component(service = TrainerProvider.class, property = PluginKind.NAME_PROPERTY + "=cpu")
+@Component(service = TrainerProvider.class, property = Plugin.NAME_PROPERTY + "=cpu")
 public class CpuTrainer implements TrainerProvider<TrainerParams> {
 
     @Override

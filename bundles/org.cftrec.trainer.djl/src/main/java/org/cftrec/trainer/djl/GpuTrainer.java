@@ -1,7 +1,7 @@
 package org.cftrec.trainer.djl;
 
+import org.cftrec.api.Plugin;
 import ai.djl.engine.Engine;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.train.TrainerProvider;
 import org.cftrec.api.train.TrainingJob;
 import org.cftrec.api.train.TrainingResult;
@@ -13,7 +13,7 @@ import java.io.IOException;
  * Plugin {@code gpu}: the same loop on one CUDA device ({@code device} = its index). It never falls back to
  * the CPU: without a visible GPU it fails with a message saying how to get CUDA natives.
  */
-@Component(service = TrainerProvider.class, property = PluginKind.NAME_PROPERTY + "=gpu")
+@Component(service = TrainerProvider.class, property = Plugin.NAME_PROPERTY + "=gpu")
 public class GpuTrainer implements TrainerProvider<TrainerParams> {
 
     @Override

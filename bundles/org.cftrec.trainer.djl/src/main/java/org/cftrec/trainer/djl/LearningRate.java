@@ -12,9 +12,9 @@ final class LearningRate {
         int decaySteps = Math.max(1, totalSteps - p.warmupSteps());
         double progress = Math.min(1.0, (double) (step - p.warmupSteps()) / decaySteps);
         return switch (p.schedule()) {
-            case "linear" -> p.lr() * (1 - progress);
-            case "cosine" -> p.lr() * 0.5 * (1 + Math.cos(Math.PI * progress));
-            default -> p.lr();
+            case LINEAR -> p.lr() * (1 - progress);
+            case COSINE -> p.lr() * 0.5 * (1 + Math.cos(Math.PI * progress));
+            case CONSTANT -> p.lr();
         };
     }
 }

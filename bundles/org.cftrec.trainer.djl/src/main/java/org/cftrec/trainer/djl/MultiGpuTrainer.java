@@ -1,7 +1,7 @@
 package org.cftrec.trainer.djl;
 
+import org.cftrec.api.Plugin;
 import ai.djl.engine.Engine;
-import org.cftrec.api.PluginKind;
 import org.cftrec.api.train.TrainerProvider;
 import org.cftrec.api.train.TrainingJob;
 import org.cftrec.api.train.TrainingResult;
@@ -17,7 +17,7 @@ import java.util.List;
  * step's micro-batches are dealt to the devices (see {@link TrainingLoop}). Use {@code accumulation} >= the
  * number of GPUs so that every device gets work. Never falls back to the CPU.
  */
-@Component(service = TrainerProvider.class, property = PluginKind.NAME_PROPERTY + "=multi-gpu")
+@Component(service = TrainerProvider.class, property = Plugin.NAME_PROPERTY + "=multi-gpu")
 public class MultiGpuTrainer implements TrainerProvider<TrainerParams> {
 
     @Override

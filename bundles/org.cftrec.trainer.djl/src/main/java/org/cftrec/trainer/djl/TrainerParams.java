@@ -1,33 +1,34 @@
 package org.cftrec.trainer.djl;
 
-import java.util.List;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
  * Hyper-parameters of the DJL trainers. Defaults mirror the CFT reference: AdamW without weight decay,
  * lr 1e-4, 20 warm-up steps then linear decay, effective batch 64 (micro-batch 16 x 4 accumulation),
  * up to 3 epochs, early stopping with patience 1 on the validation L_n, best checkpoint kept.
- *
- * @param lr              peak learning rate
- * @param weightDecay     decoupled weight decay of AdamW
- * @param beta1           AdamW first-moment decay
- * @param beta2           AdamW second-moment decay
- * @param epsilon         AdamW denominator epsilon
- * @param warmupSteps     linear warm-up from 0 to lr
- * @param schedule        after warm-up: linear (to 0 at the last step), cosine, or constant
- * @param microBatch      examples per forward call
- * @param accumulation    micro-batches per optimiser step (effective batch = microBatch x accumulation)
- * @param epochs          passes over the training examples (0: no training, the backbone is evaluated as loaded)
- * @param maxSteps        stop after this many optimiser steps (0 = no limit)
- * @param clipNorm        clip the global gradient norm to this value (0 = off)
- * @param evalEvery       validate every N steps (0 = at the end of every epoch)
- * @param patience        stop after this many validations without improvement (0 = never stop early)
- * @param maxValidation   validate on at most this many examples (0 = all)
- * @param device          GPU index for the gpu trainer (ignored by cpu)
  */
-public record TrainerParams(Double lr, Double weightDecay, Double beta1, Double beta2, Double epsilon,
-                            Integer warmupSteps, String schedule, Integer microBatch, Integer accumulation,
-                            Integer epochs, Integer maxSteps, Double clipNorm, Integer evalEvery, Integer patience,
-                            Integer maxValidation, Integer device) {
+public record TrainerParams(
+        @JsonPropertyDescription("peak learning rate") Double lr,
+        @JsonPropertyDescription("decoupled weight decay of AdamW") Double weightDecay,
+        @JsonPropertyDescription("AdamW first-moment decay") Double beta1,
+        @JsonPropertyDescription("AdamW second-moment decay") Double beta2,
+        @JsonPropertyDescription("AdamW denominator epsilon") Double epsilon,
+        @JsonPropertyDescription("linear warm-up from 0 to lr") Integer warmupSteps,
+        @JsonPropertyDescription("after warm-up: linear (to 0 at the last step), cosine, or constant") Schedule schedule,
+        @JsonPropertyDescription("examples per forward call") Integer microBatch,
+        @JsonPropertyDescription("micro-batches per optimiser step (effective batch = microBatch x accumulation)")
+        Integer accumulation,
+        @JsonPropertyDescription("passes over the training examples (0: no training, the backbone is evaluated as "
+                + "loaded)")
+        Integer epochs,
+        @JsonPropertyDescription("stop after this many optimiser steps (0 = no limit)") Integer maxSteps,
+        @JsonPropertyDescription("clip the global gradient norm to this value (0 = off)") Double clipNorm,
+        @JsonPropertyDescription("validate every N steps (0 = at the end of every epoch)") Integer evalEvery,
+        @JsonPropertyDescription("stop after this many validations without improvement (0 = never stop early)")
+        Integer patience,
+        @JsonPropertyDescription("validate on at most this many examples (0 = all)") Integer maxValidation,
+        @JsonPropertyDescription("GPU index for the gpu trainer (ignored by cpu)") Integer device) {
     public TrainerParams {
         lr = positive("lr", lr, 1e-4);
         weightDecay = nonNegative("weightDecay", weightDecay, 0.0);
@@ -35,10 +36,7 @@ public record TrainerParams(Double lr, Double weightDecay, Double beta1, Double 
         beta2 = unit("beta2", beta2, 0.999);
         epsilon = positive("epsilon", epsilon, 1e-8);
         warmupSteps = count("warmupSteps", warmupSteps, 20, 0);
-        schedule = schedule == null ? "linear" : schedule;
-        if (!List.of("linear", "cosine", "constant").contains(schedule)) {
-            throw new IllegalArgumentException("schedule '" + schedule + "' is unknown; valid: linear, cosine, constant");
-        }
+        schedule = schedule == null ? Schedule.LINEAR : schedule;
         microBatch = count("microBatch", microBatch, 16, 1);
         accumulation = count("accumulation", accumulation, 4, 1);
         epochs = count("epochs", epochs, 3, 0);
@@ -48,6 +46,13 @@ public record TrainerParams(Double lr, Double weightDecay, Double beta1, Double 
         patience = count("patience", patience, 1, 0);
         maxValidation = count("maxValidation", maxValidation, 0, 0);
         device = count("device", device, 0, 0);
+    }
+
+    /** The learning rate after warm-up; a spec names it in lower case, anything else is refused with these values. */
+    public enum Schedule {
+        @JsonProperty("linear") LINEAR,
+        @JsonProperty("cosine") COSINE,
+        @JsonProperty("constant") CONSTANT
     }
 
     public static TrainerParams defaults() {

@@ -42,7 +42,7 @@ public class TrainingLoopTest {
             w.set(new float[] {1f, -2f, 0.5f});
             w.setRequiresGradient(true);
             double[] c = {0.3, -1.0, 2.0};
-            TrainerParams p = new TrainerParams(0.1, 0.01, 0.9, 0.999, 1e-8, 0, "constant", null, null, null, null,
+            TrainerParams p = new TrainerParams(0.1, 0.01, 0.9, 0.999, 1e-8, 0, TrainerParams.Schedule.CONSTANT, null, null, null, null,
                     null, null, null, null, null);
             AdamW adam = new AdamW(p, model.parameters(), model.manager());
             double[] expected = {1, -2, 0.5};
@@ -71,13 +71,13 @@ public class TrainingLoopTest {
 
     @Test
     public void learningRateWarmsUpThenDecays() {
-        TrainerParams linear = new TrainerParams(1.0, null, null, null, null, 2, "linear", null, null, null, null,
+        TrainerParams linear = new TrainerParams(1.0, null, null, null, null, 2, TrainerParams.Schedule.LINEAR, null, null, null, null,
                 null, null, null, null, null);
         assertEquals(0.5, LearningRate.at(1, 6, linear), 1e-12);
         assertEquals(1.0, LearningRate.at(2, 6, linear), 1e-12);
         assertEquals(0.75, LearningRate.at(3, 6, linear), 1e-12);
         assertEquals(0.0, LearningRate.at(6, 6, linear), 1e-12);
-        TrainerParams cosine = new TrainerParams(1.0, null, null, null, null, 2, "cosine", null, null, null, null,
+        TrainerParams cosine = new TrainerParams(1.0, null, null, null, null, 2, TrainerParams.Schedule.COSINE, null, null, null, null,
                 null, null, null, null, null);
         assertEquals(0.5, LearningRate.at(4, 6, cosine), 1e-12);
     }
@@ -224,10 +224,15 @@ public class TrainingLoopTest {
     }
 
     @Test
-    public void parameterErrorsNameTheField() {
-        assertEquals("schedule 'step' is unknown; valid: linear, cosine, constant", assertThrows(
-                IllegalArgumentException.class, () -> new TrainerParams(null, null, null, null, null, null, "step",
-                        null, null, null, null, null, null, null, null, null)).getMessage());
+    public void parameterErrorsNameTheField() throws Exception {
+        // schedule is an enum: the spec binder refuses other names and lists the valid ones (JsonErrors).
+        com.fasterxml.jackson.databind.exc.InvalidFormatException bad = assertThrows(
+                com.fasterxml.jackson.databind.exc.InvalidFormatException.class,
+                () -> new com.fasterxml.jackson.databind.ObjectMapper().readValue("{\"schedule\": \"step\"}",
+                        TrainerParams.class));
+        assertEquals(TrainerParams.Schedule.class, bad.getTargetType());
+        assertEquals(TrainerParams.Schedule.COSINE, new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue("{\"schedule\": \"cosine\"}", TrainerParams.class).schedule());
         assertEquals("lr must be a finite number > 0, got -1.0", assertThrows(IllegalArgumentException.class,
                 () -> new TrainerParams(-1.0, null, null, null, null, null, null, null, null, null, null, null, null,
                         null, null, null)).getMessage());

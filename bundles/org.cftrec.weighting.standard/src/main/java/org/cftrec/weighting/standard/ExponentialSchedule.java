@@ -1,15 +1,16 @@
 package org.cftrec.weighting.standard;
 
-import org.cftrec.api.PluginKind;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.osgi.service.component.annotations.Component;
 
 /** w_k = gamma^(k-1): 1 on the first token, decaying geometrically. */
-@Component(service = WeightingSchedule.class, property = PluginKind.NAME_PROPERTY + "=exponential")
+@Component(service = WeightingSchedule.class, property = Plugin.NAME_PROPERTY + "=exponential")
 public class ExponentialSchedule implements WeightingSchedule<ExponentialSchedule.Params> {
 
-    /** @param gamma decay factor in (0, 1]; default 0.8 */
-    public record Params(Double gamma) {
+    public record Params(
+            @JsonPropertyDescription("decay factor in (0, 1]; default 0.8") Double gamma) {
         public Params {
             gamma = gamma == null ? 0.8 : gamma;
             if (!(gamma > 0 && gamma <= 1)) {

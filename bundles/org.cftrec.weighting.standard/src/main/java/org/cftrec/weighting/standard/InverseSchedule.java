@@ -1,6 +1,7 @@
 package org.cftrec.weighting.standard;
 
-import org.cftrec.api.PluginKind;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.osgi.service.component.annotations.Component;
 
@@ -8,11 +9,11 @@ import org.osgi.service.component.annotations.Component;
  * The earlier form in the reference code base: w_k = 1 - k / (beta' n) for k = 1..n, with beta' &gt; 1 so
  * that every weight stays positive (the last one is 1 - 1/beta').
  */
-@Component(service = WeightingSchedule.class, property = PluginKind.NAME_PROPERTY + "=inverse")
+@Component(service = WeightingSchedule.class, property = Plugin.NAME_PROPERTY + "=inverse")
 public class InverseSchedule implements WeightingSchedule<InverseSchedule.Params> {
 
-    /** @param beta beta' &gt; 1; default 2 */
-    public record Params(Double beta) {
+    public record Params(
+            @JsonPropertyDescription("beta' > 1; default 2") Double beta) {
         public Params {
             beta = beta == null ? 2.0 : beta;
             if (!(beta > 1) || beta.isInfinite()) {

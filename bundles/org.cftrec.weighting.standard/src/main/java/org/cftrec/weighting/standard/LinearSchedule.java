@@ -1,6 +1,7 @@
 package org.cftrec.weighting.standard;
 
-import org.cftrec.api.PluginKind;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.osgi.service.component.annotations.Component;
 
@@ -8,11 +9,11 @@ import org.osgi.service.component.annotations.Component;
  * The reference code's schedule: w_k = 1 - (k-1)(1-beta)/(n-1) for k = 1..n, i.e. 1.0 on the first target
  * token falling linearly to beta on the last; n = 1 gives w = 1.
  */
-@Component(service = WeightingSchedule.class, property = PluginKind.NAME_PROPERTY + "=linear")
+@Component(service = WeightingSchedule.class, property = Plugin.NAME_PROPERTY + "=linear")
 public class LinearSchedule implements WeightingSchedule<LinearSchedule.Params> {
 
-    /** @param beta weight of the last token, in (0, 1]; default 0.25 */
-    public record Params(Double beta) {
+    public record Params(
+            @JsonPropertyDescription("weight of the last token, in (0, 1]; default 0.25") Double beta) {
         public Params {
             beta = beta == null ? 0.25 : beta;
             if (!(beta > 0 && beta <= 1)) {

@@ -1,18 +1,17 @@
 package org.cftrec.weighting.standard;
 
-import org.cftrec.api.PluginKind;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.osgi.service.component.annotations.Component;
 
 /** 1 on the first m target tokens, then a constant floor. */
-@Component(service = WeightingSchedule.class, property = PluginKind.NAME_PROPERTY + "=step")
+@Component(service = WeightingSchedule.class, property = Plugin.NAME_PROPERTY + "=step")
 public class StepSchedule implements WeightingSchedule<StepSchedule.Params> {
 
-    /**
-     * @param first how many leading tokens weigh 1, &gt;= 1; default 3
-     * @param floor weight of the remaining tokens, in [0, 1]; default 0.25
-     */
-    public record Params(Integer first, Double floor) {
+    public record Params(
+            @JsonPropertyDescription("how many leading tokens weigh 1, >= 1; default 3") Integer first,
+            @JsonPropertyDescription("weight of the remaining tokens, in [0, 1]; default 0.25") Double floor) {
         public Params {
             first = first == null ? 3 : first;
             floor = floor == null ? 0.25 : floor;

@@ -1,13 +1,13 @@
 package org.cftrec.weighting.standard;
 
-import org.cftrec.api.PluginKind;
+import org.cftrec.api.Plugin;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.osgi.service.component.annotations.Component;
 
 import java.util.Arrays;
 
 /** Every target token weighs 1: with alpha = 0 this is plain SFT (the BIGRec baseline). */
-@Component(service = WeightingSchedule.class, property = PluginKind.NAME_PROPERTY + "=uniform")
+@Component(service = WeightingSchedule.class, property = Plugin.NAME_PROPERTY + "=uniform")
 public class UniformSchedule implements WeightingSchedule<UniformSchedule.Params> {
 
     /** No parameters. */

@@ -1,4 +1,4 @@
-package org.cftrec.api.eval;
+package org.cftrec.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 

@@ -1,5 +1,7 @@
 package org.cftrec.api.train;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 import org.cftrec.api.model.Backbone;
 
 /**
@@ -8,6 +10,7 @@ import org.cftrec.api.model.Backbone;
  * Arrays are created in the caller's {@link ai.djl.ndarray.NDScope}: a trainer opens one per micro-batch
  * so that activations are freed when the step is done.
  */
+@ProviderType
 public interface TrainingData {
 
     int trainingExamples();

@@ -1,10 +1,13 @@
 package org.cftrec.api.model;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 import ai.djl.ndarray.NDArray;
 
 /**
  * Incremental decoding over a batch of rows with a key-value cache: one call per generated token.
  */
+@ConsumerType
 public interface DecodingState extends AutoCloseable {
 
     /** Final-layer hidden state at each row's newest position, [rows, hidden]. */

@@ -1,6 +1,9 @@
 package org.cftrec.api.train;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** Receives progress from a trainer (console progress, metrics file). */
+@ProviderType
 public interface TrainingListener {
     default void onStep(StepMetrics metrics) {
     }

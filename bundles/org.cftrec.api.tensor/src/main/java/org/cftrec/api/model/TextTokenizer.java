@@ -1,8 +1,11 @@
 package org.cftrec.api.model;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 import java.util.Arrays;
 
 /** The backbone's tokenizer, reduced to what training and decoding need. */
+@ConsumerType
 public interface TextTokenizer {
 
     /** Token ids of {@code text}, without special tokens. */

@@ -1,5 +1,7 @@
 package org.cftrec.api.train;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 import org.cftrec.api.Plugin;
 
 import java.io.IOException;
@@ -7,6 +9,7 @@ import java.io.IOException;
 /**
  * Plugin kind {@code trainer}: runs a {@link TrainingJob} on its device(s).
  */
+@ConsumerType
 public interface TrainerProvider<P> extends Plugin<P> {
 
     /**

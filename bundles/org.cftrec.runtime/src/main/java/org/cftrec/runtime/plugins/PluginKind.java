@@ -1,5 +1,6 @@
-package org.cftrec.api;
+package org.cftrec.runtime.plugins;
 
+import org.cftrec.api.Plugin;
 import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.eval.Evaluator;
 import org.cftrec.api.model.BackboneProvider;
@@ -11,7 +12,11 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The kinds of plugins, each identified by the service interface its components register under. */
+/**
+ * The kinds of plugins, each identified by the service interface its components register under. The one list
+ * of kinds: the catalog, the console and spec resolution all iterate it. It lives in the runtime, not the API,
+ * so that each kind's package depends only on {@link Plugin} and a plugin bundle imports only its own kind.
+ */
 public enum PluginKind {
     DATASET(DatasetProvider.class),
     PROMPT(PromptTemplate.class),
@@ -19,9 +24,6 @@ public enum PluginKind {
     WEIGHTING(WeightingSchedule.class),
     TRAINER(TrainerProvider.class),
     EVALUATOR(Evaluator.class);
-
-    /** Service property carrying a plugin's name, e.g. {@code cftrec.name=linear}. */
-    public static final String NAME_PROPERTY = "cftrec.name";
 
     private final Class<?> serviceType;
 

@@ -1,5 +1,7 @@
 package org.cftrec.api.model;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +14,7 @@ import java.util.Map;
  * An opened decoder LLM. Inputs are left padded; positions are given explicitly so that padding never
  * shifts them, and masked keys are never attended to.
  */
+@ConsumerType
 public interface Backbone extends AutoCloseable {
 
     TextTokenizer tokenizer();
