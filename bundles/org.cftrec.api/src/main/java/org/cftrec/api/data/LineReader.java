@@ -86,16 +86,39 @@ public final class LineReader {
                 }
             }
             if (tracked.last >= 0 && tracked.last != '\n' && tracked.last != '\r') {
-                // Every writer of these formats ends lines with a newline; a last line without one is most likely
-                // a cut copy (an id 1291 cut to 12 would otherwise load as another valid id).
-                throw new IOException(file + ":" + number + ": the last line does not end with a newline, so the"
-                        + " file may be cut short (an interrupted copy or download); if the line is complete, end it"
-                        + " with a newline");
+                throw cutShort(file + ":" + number);
             }
         } catch (CharacterCodingException e) {
             throw new IOException(file + ":" + (number + 1) + ": not valid " + charset.name() + " text", e);
         } catch (java.util.zip.ZipException e) {
             throw new IOException(file + ":" + (number + 1) + ": corrupt compressed data: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Refuses a file whose last line lacks its newline (for formats read by other means, e.g. a CSV library).
+     *
+     * @throws IOException naming the file, when the file is not empty and does not end with a line break
+     */
+    public static void requireFinalNewline(Path file) throws IOException {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            if (channel.size() == 0) {
+                return;
+            }
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            channel.read(last, channel.size() - 1);
+            if (last.get(0) != '\n' && last.get(0) != '\r') {
+                throw cutShort(file.toString());
+            }
+        }
+    }
+
+    /**
+     * Every writer of these formats ends lines with a newline; a last line without one is most likely a cut copy (an
+     * id 1291 cut to 12 would otherwise load as another valid id).
+     */
+    private static IOException cutShort(String where) {
+        return new IOException(where + ": the last line does not end with a newline, so the file may be cut short (an"
+                + " interrupted copy or download); if the line is complete, end it with a newline");
     }
 }

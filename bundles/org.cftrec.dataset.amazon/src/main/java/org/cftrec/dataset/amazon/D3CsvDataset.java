@@ -119,31 +119,15 @@ public class D3CsvDataset implements DatasetProvider<D3CsvDataset.Params> {
     private static List<Example> examples(Path file, Map<String, Item> items, Path itemFile, int maxHistory)
             throws IOException {
         List<Example> examples = new ArrayList<>();
-        Map<String, Integer> columns = new LinkedHashMap<>();
-        LineReader.read(file, StandardCharsets.UTF_8, 0, (line, n) -> {
-            List<String> f = CsvLine.fields(line);
-            if (columns.isEmpty()) {
-                for (int i = 0; i < f.size(); i++) {
-                    columns.put(f.get(i).strip(), i);
-                }
-                for (String needed : List.of("user_id", "history_item_id", "item_id")) {
-                    if (!columns.containsKey(needed)) {
-                        throw new IllegalArgumentException("header lacks column " + needed + "; found " + columns.keySet());
-                    }
-                }
-                return;
-            }
-            if (f.size() != columns.size()) {
-                throw new IllegalArgumentException("expected " + columns.size() + " fields, got " + f.size());
-            }
-            List<String> history = CsvLine.pythonList(f.get(columns.get("history_item_id")));
-            String target = f.get(columns.get("item_id")).strip();
+        CsvFiles.read(file, List.of("user_id", "history_item_id", "item_id"), record -> {
+            List<String> history = PythonLists.pythonList(record.get("history_item_id"));
+            String target = record.get("item_id").strip();
             for (String id : history) {
                 known(items, id, itemFile);
             }
             known(items, target, itemFile);
             int from = Math.max(0, history.size() - maxHistory);
-            examples.add(new Example(f.get(columns.get("user_id")), history.subList(from, history.size()), target));
+            examples.add(new Example(record.get("user_id"), history.subList(from, history.size()), target));
         });
         return examples;
     }

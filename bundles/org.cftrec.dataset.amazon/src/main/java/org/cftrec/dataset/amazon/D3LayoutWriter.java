@@ -6,10 +6,10 @@ import org.cftrec.dataset.amazon.AmazonRecipe.Prepared;
 import org.cftrec.dataset.amazon.AmazonRecipe.Sample;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,28 +50,22 @@ final class D3LayoutWriter {
     private static void write(Path split, String stem, List<Sample> samples, Map<String, String> titles,
                               Map<String, Integer> ids) throws IOException {
         Files.createDirectories(split);
-        AtomicFiles.write(split.resolve(stem + ".csv"), out -> {
-            line(out, CsvLine.record(COLUMNS));
-            for (Sample s : samples) {
-                List<Review> h = s.history();
-                Review t = s.target();
-                line(out, CsvLine.record(List.of(s.user(),
-                        CsvLine.pythonStrings(h.stream().map(Review::asin).toList()),
-                        t.asin(),
-                        CsvLine.pythonNumbers(h.stream().map(r -> String.valueOf(ids.get(r.asin()))).toList()),
-                        String.valueOf(ids.get(t.asin())),
-                        CsvLine.pythonStrings(h.stream().map(r -> titles.get(r.asin())).toList()),
-                        titles.get(t.asin()),
-                        CsvLine.pythonNumbers(h.stream().map(r -> String.valueOf(r.rating())).toList()),
-                        String.valueOf(t.rating()),
-                        CsvLine.pythonNumbers(h.stream().map(r -> String.valueOf(r.time())).toList()),
-                        String.valueOf(t.time()))));
-            }
-        });
-    }
-
-    private static void line(OutputStream out, String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
-        out.write('\n');
+        List<List<String>> rows = new ArrayList<>();
+        for (Sample s : samples) {
+            List<Review> h = s.history();
+            Review t = s.target();
+            rows.add(List.of(s.user(),
+                    PythonLists.pythonStrings(h.stream().map(Review::asin).toList()),
+                    t.asin(),
+                    PythonLists.pythonNumbers(h.stream().map(r -> String.valueOf(ids.get(r.asin()))).toList()),
+                    String.valueOf(ids.get(t.asin())),
+                    PythonLists.pythonStrings(h.stream().map(r -> titles.get(r.asin())).toList()),
+                    titles.get(t.asin()),
+                    PythonLists.pythonNumbers(h.stream().map(r -> String.valueOf(r.rating())).toList()),
+                    String.valueOf(t.rating()),
+                    PythonLists.pythonNumbers(h.stream().map(r -> String.valueOf(r.time())).toList()),
+                    String.valueOf(t.time())));
+        }
+        AtomicFiles.write(split.resolve(stem + ".csv"), out -> CsvFiles.write(out, COLUMNS, rows));
     }
 }

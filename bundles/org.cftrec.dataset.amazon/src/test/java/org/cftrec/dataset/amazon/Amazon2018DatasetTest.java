@@ -154,21 +154,22 @@ public class Amazon2018DatasetTest {
         assertEquals(new Example("U3", List.of("0", "1"), "2"), d.test().get(1));
         String header = Files.readAllLines(work.resolve("amazon-2018/test/" + stem + ".csv")).get(0);
         assertEquals(String.join(",", D3LayoutWriter.COLUMNS), header);
-        List<String> row = CsvLine.fields(Files.readAllLines(work.resolve("amazon-2018/test/" + stem + ".csv")).get(2));
-        assertEquals(List.of("Hammer, \"Claw\" 16 oz", "Saw's Edge"), CsvLine.pythonList(row.get(5)));
-        assertEquals("['B01', 'B02']", row.get(1));
-        assertEquals("[3.0, 4.0]", row.get(7));
+        List<Map<String, String>> rows = new ArrayList<>();
+        CsvFiles.read(work.resolve("amazon-2018/test/" + stem + ".csv"), List.of(), rows::add);
+        Map<String, String> row = rows.get(1);
+        assertEquals(List.of("Hammer, \"Claw\" 16 oz", "Saw's Edge"), PythonLists.pythonList(row.get("history_item_title")));
+        assertEquals("['B01', 'B02']", row.get("item_asins"));
+        assertEquals("[3.0, 4.0]", row.get("history_rating"));
     }
 
     @Test
     public void pythonReprQuotingMatchesPython() {
-        assertEquals("'plain'", CsvLine.pythonString("plain"));
-        assertEquals("\"it's\"", CsvLine.pythonString("it's"));
-        assertEquals("'both \\' and \"'", CsvLine.pythonString("both ' and \""));
-        assertEquals("'back\\\\slash'", CsvLine.pythonString("back\\slash"));
+        assertEquals("'plain'", PythonLists.pythonString("plain"));
+        assertEquals("\"it's\"", PythonLists.pythonString("it's"));
+        assertEquals("'both \\' and \"'", PythonLists.pythonString("both ' and \""));
+        assertEquals("'back\\\\slash'", PythonLists.pythonString("back\\slash"));
         List<String> titles = List.of("a, b", "it's", "x\"y", "both ' and \"", "back\\slash");
-        assertEquals(titles, CsvLine.pythonList(CsvLine.pythonStrings(titles)));
-        assertEquals(List.of("x,y", "\"q\"", ""), CsvLine.fields(CsvLine.record(List.of("x,y", "\"q\"", ""))));
+        assertEquals(titles, PythonLists.pythonList(PythonLists.pythonStrings(titles)));
     }
 
     @Test

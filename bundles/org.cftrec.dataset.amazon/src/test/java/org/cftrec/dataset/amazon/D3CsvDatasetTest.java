@@ -29,7 +29,7 @@ public class D3CsvDatasetTest {
         for (String split : withTrain ? List.of("train", "valid", "test") : List.of("valid", "test")) {
             Files.createDirectories(dir.resolve(split));
             Files.writeString(dir.resolve(split).resolve("S.csv"), HEADER
-                    + "U1,\"['Hammer, \"\"Claw\"\" 16 oz', \"Saw's Edge\"]\",Nails,\"[0, 2]\",1\n"
+                    + "U1,\"['Hammer, \"\"Claw\"\" 16 oz', \"\"Saw's Edge\"\"]\",Nails,\"[0, 2]\",1\n"
                     + "U2,\"['Nails']\",Hammer,[1],0\n");
         }
         return dir;
@@ -51,9 +51,9 @@ public class D3CsvDatasetTest {
 
     @Test
     public void pythonListsWithQuotesAndEscapes() {
-        assertEquals(List.of("a, b", "it's", "x\"y"), CsvLine.pythonList("['a, b', \"it's\", 'x\\\"y']"));
-        assertEquals(List.of("12", "7"), CsvLine.pythonList("[12, 7]"));
-        assertEquals(List.of(), CsvLine.pythonList("[]"));
+        assertEquals(List.of("a, b", "it's", "x\"y"), PythonLists.pythonList("['a, b', \"it's\", 'x\\\"y']"));
+        assertEquals(List.of("12", "7"), PythonLists.pythonList("[12, 7]"));
+        assertEquals(List.of(), PythonLists.pythonList("[]"));
     }
 
     @Test
@@ -68,10 +68,38 @@ public class D3CsvDatasetTest {
     public void unknownItemAndBadListNameFileAndLine() throws Exception {
         Path dir = fixture(true);
         Files.writeString(dir.resolve("test/S.csv"), HEADER + "U1,x,y,\"[0, 9]\",1\n");
-        assertTrue(assertThrows(IOException.class, () -> load(dir, null)).getMessage()
-                .endsWith("test/S.csv:2: item id 9 is not in S.txt"));
+        String message = assertThrows(IOException.class, () -> load(dir, null)).getMessage();
+        assertTrue(message, message.endsWith("test/S.csv:2: item id 9 is not in S.txt"));
         Files.writeString(dir.resolve("test/S.csv"), HEADER + "U1,x,y,\"0, 9\",1\n");
-        assertTrue(assertThrows(IOException.class, () -> load(dir, null)).getMessage()
-                .contains("test/S.csv:2: expected a Python list literal"));
+        message = assertThrows(IOException.class, () -> load(dir, null)).getMessage();
+        assertTrue(message, message.contains("test/S.csv:2: expected a Python list literal"));
+    }
+
+    @Test
+    public void aQuotedFieldWithALineBreakIsReadBackAsWritten() throws Exception {
+        // pandas quotes a title holding a newline; the record then spans two lines of the file.
+        Path dir = fixture(true);
+        Files.writeString(dir.resolve("test/S.csv"), HEADER + "U1,\"['Two\nlines']\",Nails,[0],1\nU2,x,y,[2],0\n");
+        assertEquals(List.of(new Example("U1", List.of("0"), "1"), new Example("U2", List.of("2"), "0")),
+                load(dir, null).test());
+        try (var out = new java.io.ByteArrayOutputStream()) {
+            CsvFiles.write(out, List.of("a", "b"), List.of(List.of("Two\nlines", "x,\"y\""), List.of("plain", "")));
+            assertEquals("a,b\n\"Two\nlines\",\"x,\"\"y\"\"\"\nplain,\n", out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    public void recordsWithTheWrongNumberOfFieldsOrACutLastLineNameFileAndLine() throws Exception {
+        Path dir = fixture(true);
+        Files.writeString(dir.resolve("test/S.csv"), HEADER + "U1,x,y,[0],1\nU2,x,y,[2],0,extra\n");
+        String message = assertThrows(IOException.class, () -> load(dir, null)).getMessage();
+        assertTrue(message, message.contains("test/S.csv:3: "));
+        Files.writeString(dir.resolve("test/S.csv"), HEADER + "U1,x,y,[0],1\nU2,x,y,[2],0");
+        message = assertThrows(IOException.class, () -> load(dir, null)).getMessage();
+        assertTrue(message, message.endsWith("test/S.csv: the last line does not end with a newline, so the file may be"
+                + " cut short (an interrupted copy or download); if the line is complete, end it with a newline"));
+        Files.writeString(dir.resolve("test/S.csv"), "user_id,item_id\nU1,1\n");
+        message = assertThrows(IOException.class, () -> load(dir, null)).getMessage();
+        assertTrue(message, message.endsWith("test/S.csv:1: header lacks column history_item_id; found [user_id, item_id]"));
     }
 }

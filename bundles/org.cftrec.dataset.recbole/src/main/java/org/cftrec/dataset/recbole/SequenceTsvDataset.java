@@ -1,5 +1,6 @@
 package org.cftrec.dataset.recbole;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.cftrec.api.Plugin;
 import org.cftrec.api.PluginContext;
@@ -35,7 +36,8 @@ public class SequenceTsvDataset implements DatasetProvider<SequenceTsvDataset.Pa
             @JsonPropertyDescription("folder (relative to the data root)") String path,
             @JsonPropertyDescription("sequence file (default sequences.tsv, one header line)") String sequences,
             @JsonPropertyDescription("id-to-name file (default id2name.txt, id::name)") String names,
-            @JsonPropertyDescription("user-level (default) or leave-one-out") String split,
+            @JsonPropertyDescription("user-level: the users' own train/valid/test labels (LLaRA); leave-one-out: the last"
+                    + " item of each sequence is the test target, the one before it the validation target") Split split,
             @JsonPropertyDescription("user-level: shortest history of a training example (default 3, as LLaRA)")
             Integer minHistory,
             @JsonPropertyDescription("history items per example (default 10)") Integer maxHistory,
@@ -46,10 +48,7 @@ public class SequenceTsvDataset implements DatasetProvider<SequenceTsvDataset.Pa
             }
             sequences = sequences == null ? "sequences.tsv" : sequences;
             names = names == null ? "id2name.txt" : names;
-            split = split == null ? "user-level" : split;
-            if (!split.equals("user-level") && !split.equals("leave-one-out")) {
-                throw new IllegalArgumentException("split '" + split + "' is unknown; valid: user-level, leave-one-out");
-            }
+            split = split == null ? Split.USER_LEVEL : split;
             minHistory = minHistory == null ? 3 : minHistory;
             maxHistory = maxHistory == null ? 10 : maxHistory;
             itemNoun = itemNoun == null ? "artist" : itemNoun;
@@ -57,6 +56,12 @@ public class SequenceTsvDataset implements DatasetProvider<SequenceTsvDataset.Pa
                 throw new IllegalArgumentException("need 1 <= minHistory <= maxHistory");
             }
         }
+    }
+
+    /** How sequences become training, validation and test examples. */
+    public enum Split {
+        @JsonProperty("user-level") USER_LEVEL,
+        @JsonProperty("leave-one-out") LEAVE_ONE_OUT
     }
 
     @Override
@@ -100,7 +105,7 @@ public class SequenceTsvDataset implements DatasetProvider<SequenceTsvDataset.Pa
             splitOf.put(f[0], f[1]);
             interactions[0] += ids.size();
         });
-        SequenceSplits.Splits splits = params.split().equals("leave-one-out")
+        SequenceSplits.Splits splits = params.split() == Split.LEAVE_ONE_OUT
                 ? SequenceSplits.leaveOneOut(sequences, params.maxHistory())
                 : userLevel(sequences, splitOf, params);
         List<Item> catalogue = List.copyOf(items.values());

@@ -26,15 +26,12 @@ public class AlpacaTemplate implements PromptTemplate<AlpacaTemplate.Params> {
             + "Write a response that appropriately completes the request.";
 
     public record Params(
-            @JsonPropertyDescription("drop-input (default) or placeholder") String counterfactual,
+            @JsonPropertyDescription("how the counterfactual prompt leaves the history out: drop the Input block, or"
+                    + " keep it with the placeholder word") CounterfactualForm counterfactual,
             @JsonPropertyDescription("the word standing for the history in placeholder mode; default None")
             String placeholder) {
         public Params {
-            counterfactual = counterfactual == null ? "drop-input" : counterfactual;
-            if (!counterfactual.equals("drop-input") && !counterfactual.equals("placeholder")) {
-                throw new IllegalArgumentException("counterfactual '" + counterfactual
-                        + "' is not a mode; valid modes: drop-input, placeholder");
-            }
+            counterfactual = counterfactual == null ? CounterfactualForm.DROP_INPUT : counterfactual;
             placeholder = placeholder == null ? "None" : placeholder;
             if (placeholder.isBlank()) {
                 throw new IllegalArgumentException("placeholder must not be blank");
@@ -56,7 +53,7 @@ public class AlpacaTemplate implements PromptTemplate<AlpacaTemplate.Params> {
     public RenderedPrompt render(PromptInput input, Params params) {
         InstructionRow row = row(input);
         String factual = withInput(row.instruction(), row.input());
-        String counterfactual = params.counterfactual().equals("drop-input")
+        String counterfactual = params.counterfactual() == CounterfactualForm.DROP_INPUT
                 ? HEADER_WITHOUT_INPUT + "\n\n### Instruction:\n" + row.instruction() + "\n\n### Response:\n"
                 : withInput(row.instruction(), inputLine(input, params.placeholder()));
         return new RenderedPrompt(factual, counterfactual, row.output());

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 public class D3Template implements PromptTemplate<D3Template.Params> {
 
     public record Params(
-            @JsonPropertyDescription("drop-input (default) or placeholder") String counterfactual,
+            @JsonPropertyDescription("how the counterfactual prompt leaves the history out: drop the User Input block,"
+                    + " or keep it with the placeholder word") CounterfactualForm counterfactual,
             @JsonPropertyDescription("the word standing for the history in placeholder mode; default None")
             String placeholder,
             @JsonPropertyDescription("correct the reference wording's typos; default false") Boolean fixTypos) {
@@ -51,7 +52,7 @@ public class D3Template implements PromptTemplate<D3Template.Params> {
         String history = input.historyTitles().stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", "));
         String verb = params.fixTypos() ? "played" : "palyed";
         String factual = header + userInput(verb, input, history);
-        String counterfactual = params.counterfactual().equals("drop-input")
+        String counterfactual = params.counterfactual() == CounterfactualForm.DROP_INPUT
                 ? header + "### Response: \n"
                 : header + userInput(verb, input, params.placeholder());
         return new RenderedPrompt(factual, counterfactual, "\"" + input.targetTitle() + "\"\n");

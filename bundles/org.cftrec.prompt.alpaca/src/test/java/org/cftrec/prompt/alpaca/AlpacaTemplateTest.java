@@ -29,7 +29,7 @@ public class AlpacaTemplateTest {
 
     @Test
     public void dropInputRemovesTheBlockAndSwitchesTheHeader() {
-        RenderedPrompt p = new AlpacaTemplate().render(INPUT, new AlpacaTemplate.Params("drop-input", null));
+        RenderedPrompt p = new AlpacaTemplate().render(INPUT, new AlpacaTemplate.Params(CounterfactualForm.DROP_INPUT, null));
         assertEquals("Below is an instruction that describes a task. Write a response that appropriately completes "
                 + "the request.\n\n### Instruction:\nGiven a list of movies the user has interacted with before, please "
                 + "recommend a new movie that the user likes to the user.\n\n### Response:\n", p.counterfactual());
@@ -37,13 +37,17 @@ public class AlpacaTemplateTest {
 
     @Test
     public void placeholderKeepsTheTemplateAndReplacesTheTitles() {
-        RenderedPrompt p = new AlpacaTemplate().render(INPUT, new AlpacaTemplate.Params("placeholder", "nothing"));
+        RenderedPrompt p = new AlpacaTemplate().render(INPUT, new AlpacaTemplate.Params(CounterfactualForm.PLACEHOLDER, "nothing"));
         assertEquals(p.factual().replace("\"Heat (1995)\", \"Casino (1995)\"", "nothing"), p.counterfactual());
     }
 
     @Test
-    public void unknownModeListsTheValidOnes() {
-        assertEquals("counterfactual 'erase' is not a mode; valid modes: drop-input, placeholder",
-                assertThrows(IllegalArgumentException.class, () -> new AlpacaTemplate.Params("erase", null)).getMessage());
+    public void theCounterfactualFormIsBoundByItsSpecName() throws Exception {
+        // An enum: the spec binder refuses other names and lists the valid ones (the runtime's JsonErrors).
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(CounterfactualForm.PLACEHOLDER, json.readValue("{\"counterfactual\": \"placeholder\"}",
+                AlpacaTemplate.Params.class).counterfactual());
+        assertEquals(CounterfactualForm.class, assertThrows(com.fasterxml.jackson.databind.exc.InvalidFormatException.class,
+                () -> json.readValue("{\"counterfactual\": \"erase\"}", AlpacaTemplate.Params.class)).getTargetType());
     }
 }

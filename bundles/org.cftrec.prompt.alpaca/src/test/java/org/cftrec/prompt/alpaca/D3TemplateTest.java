@@ -27,7 +27,7 @@ public class D3TemplateTest {
 
     @Test
     public void typosCanBeFixedAndThePlaceholderModeKeepsTheBlock() {
-        RenderedPrompt p = new D3Template().render(INPUT, new D3Template.Params("placeholder", "nothing", true));
+        RenderedPrompt p = new D3Template().render(INPUT, new D3Template.Params(CounterfactualForm.PLACEHOLDER, "nothing", true));
         assertEquals(p.factual().replace("\"Portal 2\", \"Halo 3\"", "nothing"), p.counterfactual());
         assertEquals(true, p.factual().contains("recently enjoy") && p.factual().contains("has played the following"));
     }

@@ -4,42 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The two text formats of the D3/BIGRec CSV files: one RFC 4180 record per line (quoted fields, doubled
- * quotes), and Python-literal lists inside a field ({@code ['a', "b's"]} or {@code [1, 2]}).
+ * The Python-literal lists inside fields of the D3/BIGRec CSV files ({@code ['a', "b's"]} or {@code [1, 2]}), as
+ * pandas writes a column of Python lists; the CSV layer itself is {@link CsvFiles}.
  */
-final class CsvLine {
-    private CsvLine() {
-    }
-
-    static List<String> fields(String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else {
-                field.append(c);
-            }
-        }
-        if (quoted) {
-            throw new IllegalArgumentException("unterminated quoted field");
-        }
-        fields.add(field.toString());
-        return fields;
+final class PythonLists {
+    private PythonLists() {
     }
 
     /** Elements of a Python list literal of strings or integers, as strings. */
@@ -84,24 +53,6 @@ final class CsvLine {
             }
         }
         return items;
-    }
-
-    /** One RFC 4180 record: fields with a comma, quote or line break are quoted, quotes doubled. */
-    static String record(List<String> fields) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < fields.size(); i++) {
-            String field = fields.get(i);
-            if (i > 0) {
-                line.append(',');
-            }
-            if (field.indexOf(',') >= 0 || field.indexOf('"') >= 0 || field.indexOf('\n') >= 0
-                    || field.indexOf('\r') >= 0) {
-                line.append('"').append(field.replace("\"", "\"\"")).append('"');
-            } else {
-                line.append(field);
-            }
-        }
-        return line.toString();
     }
 
     /** A Python list literal as Python's repr writes it: {@code ['a', "b's"]} for strings. */
