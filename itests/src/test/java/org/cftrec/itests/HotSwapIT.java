@@ -173,22 +173,35 @@ public class HotSwapIT {
                 .orElseThrow(() -> new AssertionError("bundle " + symbolicName + " not installed"));
     }
 
-    private void awaitTrainingStep(String id, int step) throws InterruptedException {
+    private void awaitTrainingStep(String id, int step) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
             RunInfo info = experiments.run(id).orElseThrow();
             assertTrue("run ended early: " + info, !info.status().finished());
-            String message = info.message();
-            int at = message.indexOf(" step ");
-            if (at >= 0) {
-                int current = Integer.parseInt(message.substring(at + 6, message.indexOf('/', at)));
-                if (current >= step) {
-                    return;
-                }
+            if (lastStep(info.directory().resolve("metrics.jsonl")) >= step) {
+                return;
             }
             Thread.sleep(50);
         }
         throw new AssertionError("training did not reach step " + step);
+    }
+
+    /** The highest optimiser step in a run's metrics.jsonl (its step rows; 0 before the first). */
+    private static int lastStep(Path metrics) throws java.io.IOException {
+        if (!Files.exists(metrics)) {
+            return 0;
+        }
+        int last = 0;
+        for (String line : Files.readAllLines(metrics)) {
+            if (!line.endsWith("}")) {
+                continue; // a row still being written
+            }
+            var row = new ObjectMapper().readTree(line);
+            if (row.path("type").asText().equals("step")) {
+                last = Math.max(last, row.path("step").asInt());
+            }
+        }
+        return last;
     }
 
     private void awaitWeightings(int expected) throws InterruptedException {
