@@ -1,7 +1,5 @@
 package org.cftrec.runtime.run;
 
-import ai.djl.engine.Engine;
-import org.cftrec.djl.Djl;
 import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.PluginInfo;
@@ -10,11 +8,8 @@ import org.cftrec.api.run.RunReporter;
 import org.cftrec.api.run.RunStatus;
 import org.cftrec.api.spec.ExperimentSpec;
 import org.cftrec.api.spec.SpecException;
-import org.cftrec.runtime.pipeline.ExperimentPipeline;
 import org.cftrec.runtime.pipeline.ExperimentPlan;
-import org.cftrec.runtime.pipeline.RunStopped;
 import org.cftrec.runtime.plugins.PluginCatalog;
-import org.cftrec.runtime.plugins.ResolvedPlugin;
 import org.cftrec.runtime.spec.SpecJson;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
@@ -31,24 +26,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs experiments one after another on a worker thread, each in its own run directory, and keeps
- * their state (also across restarts, from the runs' status files).
+ * The experiment service: validates and queues runs, and keeps their state (restored across restarts by
+ * {@link RunHistory}). Each run executes on the queue's worker thread through {@link RunWorker}, with its
+ * {@link Provenance} written first.
  */
 @Component(service = ExperimentService.class, configurationPid = "org.cftrec.runtime")
 @Designate(ocd = RuntimeConfig.class)
@@ -70,6 +61,7 @@ public class RunManager implements ExperimentService {
 
     private final Map<String, RunState> runs = new ConcurrentHashMap<>();
     private RunQueue queue;
+    private RunWorker worker;
     /** Marks every run SHUTDOWN-stopped as soon as the framework begins to stop, before plugin bundles go. */
     private final SynchronousBundleListener shutdownListener = event -> {
         if (event.getBundle().getBundleId() == 0 && event.getType() == BundleEvent.STOPPING) {
@@ -93,7 +85,8 @@ public class RunManager implements ExperimentService {
         }
         queue = new RunQueue(Duration.ofSeconds(config.stopGraceSeconds()), RunQueue.ABANDON_AFTER_INTERRUPT);
         context.addBundleListener(shutdownListener);
-        restoreRuns();
+        worker = new RunWorker(dataAccess, () -> reporters == null ? List.of() : reporters);
+        runs.putAll(RunHistory.restore(runsRoot));
         LOG.info("CFTRec runtime ready: runs in {}, {}", runsRoot, dataAccess);
     }
 
@@ -215,122 +208,8 @@ public class RunManager implements ExperimentService {
     }
 
     private void submit(ExperimentPlan plan, RunState state) {
-        writeProvenance(plan, state.directory());
-        queue.submit(state, () -> execute(plan, state), () -> !plan.unavailable().isEmpty());
+        Provenance.write(plan, state.directory(), bundleContext);
+        queue.submit(state, () -> worker.execute(plan, state), () -> !plan.unavailable().isEmpty());
     }
 
-    private void execute(ExperimentPlan plan, RunState state) {
-        String id = state.directory().id();
-        state.running();
-        try {
-            Djl.disableGradientTracking();
-            new ExperimentPipeline(plan, state, dataAccess).run();
-            state.stage("report", 0.99);
-            writeReports(state.directory());
-            state.finish(RunStatus.SUCCEEDED, "results in " + state.directory().resolve("results.json"));
-        } catch (RunStopped stopped) {
-            state.finish(stopped.status(), stopped.getMessage());
-        } catch (Throwable e) {
-            StopReason reason = state.stopReason();
-            if (reason != null) {
-                // Interrupted by the run queue after a stop request: the request is the cause, not the exception.
-                state.directory().log("stopped with: " + e);
-                state.finish(reason.status(), reason.message() + " (the run ended with: " + describe(e) + ")");
-                return;
-            }
-            LOG.error("run {} failed", id, e);
-            StringWriter trace = new StringWriter();
-            e.printStackTrace(new PrintWriter(trace));
-            state.directory().log("error: " + trace);
-            state.finish(RunStatus.FAILED, describe(e));
-        }
-    }
-
-    /** A report that fails is logged; the run's results stand. */
-    private void writeReports(RunDirectory directory) {
-        for (RunReporter reporter : reporters == null ? List.<RunReporter>of() : reporters) {
-            try {
-                directory.log("report " + reporter.write(directory.root()));
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("report {} failed for {}", reporter, directory.root(), e);
-                directory.log("report failed: " + e);
-            }
-        }
-    }
-
-    private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getName() : message;
-    }
-
-    /** Which bundles, engine, machine and seed produced the run. */
-    private void writeProvenance(ExperimentPlan plan, RunDirectory directory) {
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("written", Instant.now().toString());
-        provenance.put("seed", plan.spec().seed());
-        provenance.put("runtime", bundleContext.getBundle().getSymbolicName() + " "
-                + bundleContext.getBundle().getVersion());
-        List<Map<String, Object>> plugins = new ArrayList<>();
-        for (ResolvedPlugin<?> plugin : plan.plugins()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("kind", plugin.kind().label());
-            entry.put("name", plugin.name());
-            entry.put("bundle", plugin.info().bundle());
-            entry.put("version", plugin.info().version());
-            if (!plugin.shadowed().isEmpty()) {
-                List<String> notChosen = plugin.shadowed().stream().map(s -> s.bundle() + " " + s.version()).toList();
-                entry.put("notChosen", notChosen);
-                directory.log("note: " + plugin.label() + " chosen; also installed under that name, not used: "
-                        + notChosen + " (OSGi order: highest service.ranking, then the oldest registration)");
-            }
-            plugins.add(entry);
-        }
-        provenance.put("plugins", plugins);
-        Engine engine = Engine.getInstance();
-        provenance.put("engine", engine.getEngineName() + " " + engine.getVersion());
-        provenance.put("djl", Engine.getDjlVersion());
-        provenance.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
-        provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        provenance.put("cpus", Runtime.getRuntime().availableProcessors());
-        provenance.put("framework", bundleContext.getProperty("org.osgi.framework.vendor") + " "
-                + bundleContext.getProperty("org.osgi.framework.version"));
-        // A resumed run may continue with other bundles: the provenance of the earlier attempts stays inside.
-        Path earlier = directory.resolve("provenance.json");
-        if (Files.isRegularFile(earlier)) {
-            try {
-                provenance.put("previous", SpecJson.MAPPER.readTree(earlier.toFile()));
-            } catch (IOException e) {
-                provenance.put("previous", "unreadable: " + e.getMessage());
-            }
-        }
-        directory.writeJson("provenance.json", provenance);
-    }
-
-    /** Lists the runs of earlier sessions; those that were still running are marked interrupted. */
-    private void restoreRuns() {
-        if (!Files.isDirectory(runsRoot)) {
-            return;
-        }
-        try (var dirs = Files.list(runsRoot)) {
-            for (Path dir : dirs.toList()) {
-                Path status = dir.resolve("status.json");
-                if (!Files.isRegularFile(status)) {
-                    continue;
-                }
-                try {
-                    StatusFile file = SpecJson.MAPPER.readValue(status.toFile(), StatusFile.class);
-                    RunInfo info = file.toInfo(dir);
-                    RunState state = RunState.restored(new RunDirectory(dir), info);
-                    if (!info.status().finished()) {
-                        state.finish(StopReason.SHUTDOWN.status(), StopReason.SHUTDOWN.message());
-                    }
-                    runs.put(info.id(), state);
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("ignoring unreadable run status {}: {}", status, e.toString());
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot list runs in {}: {}", runsRoot, e.toString());
-        }
-    }
 }
