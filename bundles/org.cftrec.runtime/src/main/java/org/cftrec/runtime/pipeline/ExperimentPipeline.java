@@ -1,26 +1,14 @@
 package org.cftrec.runtime.pipeline;
 
-import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.cftrec.api.AtomicFiles;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.data.Example;
-import org.cftrec.api.data.Item;
 import org.cftrec.api.data.RecDataset;
 import org.cftrec.api.data.ReferenceScores;
-import org.cftrec.api.eval.CaseRanking;
-import org.cftrec.api.eval.EvaluationCase;
-import org.cftrec.api.eval.EvaluationJob;
-import org.cftrec.api.eval.Evaluator;
-import org.cftrec.api.spec.HistoryMode;
-import org.cftrec.api.eval.RankingMetrics;
 import org.cftrec.api.model.Backbone;
 import org.cftrec.api.model.BackboneProvider;
 import org.cftrec.api.model.BackboneRequest;
-import org.cftrec.api.prompt.PromptInput;
-import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.api.prompt.RenderedPrompt;
-import org.cftrec.api.spec.EvaluationSpec;
 import org.cftrec.api.train.StepMetrics;
 import org.cftrec.api.train.TrainerProvider;
 import org.cftrec.api.train.TrainingJob;
@@ -37,22 +25,18 @@ import org.cftrec.runtime.run.StopReason;
 import org.cftrec.runtime.spec.SpecJson;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Collectors;
 
 /**
- * The one place that knows the order of a run: dataset, prompts, then per variant backbone, tokens,
- * training and evaluation, then results. Between stages (and at every training step) it checks for a stop
- * request and for plugins that went away.
+ * The one place that knows the order of a run: dataset, prompts ({@link PromptRenderer}), then per variant backbone,
+ * tokens, training and evaluation ({@link EvaluationStage}), then results. Between stages (and at every training
+ * step) it checks for a stop request and for plugins that went away.
  */
 @SuppressWarnings({"unchecked", "rawtypes"})
 public final class ExperimentPipeline {
@@ -152,7 +136,8 @@ public final class ExperimentPipeline {
             }
 
             state.stage(at + "evaluation", start + 0.7 * share);
-            Map<String, Object> evaluation = evaluate(variant.name(), backbone, dataset, prompts, variantDir);
+            Map<String, Object> evaluation = new EvaluationStage(plan, dir, context.seed(), this::checkpoint)
+                    .run(variant.name(), backbone, dataset, prompts, variantDir);
             Map<String, Object> results = new LinkedHashMap<>();
             results.put("objective", variant.objective());
             results.put("weighting", variant.weighting().name());
@@ -166,50 +151,6 @@ public final class ExperimentPipeline {
             AtomicFiles.write(resultsFile, SpecJson.MAPPER.writeValueAsBytes(results));
             return results;
         }
-    }
-
-    private Map<String, Object> evaluate(String variant, Backbone backbone, RecDataset dataset,
-                                         PromptRenderer prompts, Path variantDir) throws IOException {
-        EvaluationSpec spec = plan.spec().evaluation();
-        Map<String, String> targetTexts = prompts.targetTexts();
-        PopularityProfile popularity = new PopularityProfile(dataset);
-        Map<String, Object> byProtocol = new LinkedHashMap<>();
-        for (ResolvedPlugin<Evaluator> protocol : plan.evaluators()) {
-            int maxCases = spec.maxCases(protocol.name());
-            List<Example> test = maxCases > 0 && dataset.test().size() > maxCases
-                    ? dataset.test().subList(0, maxCases) : dataset.test();
-            List<String> historyItems = test.stream().flatMap(e -> e.history().stream()).toList();
-            Map<String, Object> byMode = new LinkedHashMap<>();
-            for (HistoryMode mode : spec.historyModes(protocol.name())) {
-                checkpoint();
-                List<EvaluationCase> cases = prompts.cases(test, mode, context.seed());
-                long started = System.nanoTime();
-                List<CaseRanking> rankings;
-                try (NDScope ignored = new NDScope()) {
-                    rankings = protocol.service().rank(new EvaluationJob(backbone, dataset, cases, targetTexts,
-                            spec.maxK()), protocol.params());
-                }
-                double seconds = (System.nanoTime() - started) / 1e9;
-                Map<String, Object> entry = new LinkedHashMap<>(RankingMetrics.compute(
-                        rankings.stream().map(CaseRanking::targetRank).toList(), spec.ks()));
-                entry.put("cases", cases.size());
-                entry.put("casesPerSecond", cases.size() / Math.max(seconds, 1e-9));
-                List<String> recommended = rankings.stream()
-                        .flatMap(r -> r.topItemIds().stream().limit(10)).toList();
-                // Ordered: Map.of iterates in a per-JVM order, and results.json must be the same file every time.
-                Map<String, Object> profiles = new LinkedHashMap<>();
-                profiles.put("recommendedTop10", popularity.profile(recommended));
-                profiles.put("testHistories", popularity.profile(historyItems));
-                entry.put("popularity", profiles);
-                byMode.put(mode.name().toLowerCase(java.util.Locale.ROOT), entry);
-                PredictionsFile.write(variantDir.resolve("predictions-" + protocol.name() + "-"
-                        + mode.name().toLowerCase(java.util.Locale.ROOT) + ".jsonl"), cases, rankings, targetTexts);
-                // JSON, not Map.toString: arrays as numbers, not Java's [D@... names.
-                dir.log(variant + ": " + protocol.name() + "/" + mode + " " + SpecJson.oneLine(entry));
-            }
-            byProtocol.put(protocol.name(), byMode);
-        }
-        return byProtocol;
     }
 
     /** The trained model in the Hugging Face layout, written to a temporary folder and renamed into place. */
@@ -238,69 +179,6 @@ public final class ExperimentPipeline {
         }
         if (reason != null) {
             throw new RunStopped(reason.message(), reason.status());
-        }
-    }
-
-    /** Renders prompts of a dataset's examples with the run's template. */
-    private static final class PromptRenderer {
-        private final PromptTemplate template;
-        private final Object params;
-        private final RecDataset dataset;
-        private final Map<String, Item> items;
-
-        PromptRenderer(ResolvedPlugin<PromptTemplate> plugin, RecDataset dataset) {
-            this.template = plugin.service();
-            this.params = plugin.params();
-            this.dataset = dataset;
-            this.items = dataset.itemsById();
-        }
-
-        RenderedPrompt render(List<String> history, String target) {
-            List<String> titles = history.stream().map(id -> items.get(id).title()).toList();
-            return template.render(new PromptInput(dataset.domain(), titles, items.get(target).title()), params);
-        }
-
-        List<RenderedPrompt> renderAll(List<Example> examples) {
-            return examples.stream().map(e -> render(e.history(), e.target())).toList();
-        }
-
-        Map<String, String> targetTexts() {
-            Map<String, String> texts = new LinkedHashMap<>();
-            for (Item item : dataset.catalogue()) {
-                texts.put(item.id(), render(List.of(), item.id()).target());
-            }
-            return texts;
-        }
-
-        List<EvaluationCase> cases(List<Example> examples, HistoryMode mode, long seed) {
-            List<EvaluationCase> cases = new ArrayList<>(examples.size());
-            for (int i = 0; i < examples.size(); i++) {
-                Example e = examples.get(i);
-                String prompt = switch (mode) {
-                    case FACTUAL -> render(e.history(), e.target()).factual();
-                    case REMOVED -> render(e.history(), e.target()).counterfactual();
-                    case SHUFFLED -> {
-                        List<String> shuffled = new ArrayList<>(e.history());
-                        Collections.shuffle(shuffled, new Random(seed * 31 + i));
-                        yield render(shuffled, e.target()).factual();
-                    }
-                };
-                cases.add(new EvaluationCase(e, prompt));
-            }
-            return cases;
-        }
-
-        List<String> corpus(List<RenderedPrompt> train, List<RenderedPrompt> valid, List<RenderedPrompt> test) {
-            List<String> corpus = new ArrayList<>();
-            for (List<RenderedPrompt> split : List.of(train, valid, test)) {
-                for (RenderedPrompt p : split) {
-                    corpus.add(p.factual());
-                    corpus.add(p.counterfactual());
-                    corpus.add(p.target());
-                }
-            }
-            corpus.addAll(targetTexts().values());
-            return corpus;
         }
     }
 

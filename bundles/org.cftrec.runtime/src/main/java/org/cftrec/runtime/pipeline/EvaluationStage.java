@@ -1,0 +1,88 @@
+package org.cftrec.runtime.pipeline;
+
+import ai.djl.ndarray.NDScope;
+import org.cftrec.api.data.Example;
+import org.cftrec.api.data.RecDataset;
+import org.cftrec.api.eval.CaseRanking;
+import org.cftrec.api.eval.EvaluationCase;
+import org.cftrec.api.eval.EvaluationJob;
+import org.cftrec.api.eval.Evaluator;
+import org.cftrec.api.eval.RankingMetrics;
+import org.cftrec.api.model.Backbone;
+import org.cftrec.api.spec.EvaluationSpec;
+import org.cftrec.api.spec.HistoryMode;
+import org.cftrec.runtime.plugins.ResolvedPlugin;
+import org.cftrec.runtime.run.RunDirectory;
+import org.cftrec.runtime.spec.SpecJson;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A variant's evaluation: each protocol ranks the catalogue for the test cases under each history mode; the
+ * runtime computes the metrics from the target ranks, the popularity profiles and the predictions files.
+ */
+@SuppressWarnings({"unchecked", "rawtypes"}) // an evaluator's parameter type is known only at run time
+final class EvaluationStage {
+    private final ExperimentPlan plan;
+    private final RunDirectory dir;
+    private final long seed;
+    /** Ends the run between protocols and modes when a stop was requested or a plugin went away. */
+    private final Runnable checkpoint;
+
+    EvaluationStage(ExperimentPlan plan, RunDirectory dir, long seed, Runnable checkpoint) {
+        this.plan = plan;
+        this.dir = dir;
+        this.seed = seed;
+        this.checkpoint = checkpoint;
+    }
+
+    /** Every protocol and history mode on the variant's model: metrics, popularity profiles, predictions files. */
+    Map<String, Object> run(String variant, Backbone backbone, RecDataset dataset, PromptRenderer prompts,
+                            Path variantDir) throws IOException {
+        EvaluationSpec spec = plan.spec().evaluation();
+        Map<String, String> targetTexts = prompts.targetTexts();
+        PopularityProfile popularity = new PopularityProfile(dataset);
+        Map<String, Object> byProtocol = new LinkedHashMap<>();
+        for (ResolvedPlugin<Evaluator> protocol : plan.evaluators()) {
+            int maxCases = spec.maxCases(protocol.name());
+            List<Example> test = maxCases > 0 && dataset.test().size() > maxCases
+                    ? dataset.test().subList(0, maxCases) : dataset.test();
+            List<String> historyItems = test.stream().flatMap(e -> e.history().stream()).toList();
+            Map<String, Object> byMode = new LinkedHashMap<>();
+            for (HistoryMode mode : spec.historyModes(protocol.name())) {
+                checkpoint.run();
+                List<EvaluationCase> cases = prompts.cases(test, mode, seed);
+                long started = System.nanoTime();
+                List<CaseRanking> rankings;
+                try (NDScope ignored = new NDScope()) {
+                    rankings = protocol.service().rank(new EvaluationJob(backbone, dataset, cases, targetTexts,
+                            spec.maxK()), protocol.params());
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                Map<String, Object> entry = new LinkedHashMap<>(RankingMetrics.compute(
+                        rankings.stream().map(CaseRanking::targetRank).toList(), spec.ks()));
+                entry.put("cases", cases.size());
+                entry.put("casesPerSecond", cases.size() / Math.max(seconds, 1e-9));
+                List<String> recommended = rankings.stream()
+                        .flatMap(r -> r.topItemIds().stream().limit(10)).toList();
+                // Ordered: Map.of iterates in a per-JVM order, and results.json must be the same file every time.
+                Map<String, Object> profiles = new LinkedHashMap<>();
+                profiles.put("recommendedTop10", popularity.profile(recommended));
+                profiles.put("testHistories", popularity.profile(historyItems));
+                entry.put("popularity", profiles);
+                byMode.put(mode.name().toLowerCase(Locale.ROOT), entry);
+                PredictionsFile.write(variantDir.resolve("predictions-" + protocol.name() + "-"
+                        + mode.name().toLowerCase(Locale.ROOT) + ".jsonl"), cases, rankings, targetTexts);
+                // JSON, not Map.toString: arrays as numbers, not Java's [D@... names.
+                dir.log(variant + ": " + protocol.name() + "/" + mode + " " + SpecJson.oneLine(entry));
+            }
+            byProtocol.put(protocol.name(), byMode);
+        }
+        return byProtocol;
+    }
+}
