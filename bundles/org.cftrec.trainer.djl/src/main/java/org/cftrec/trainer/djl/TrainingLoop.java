@@ -2,6 +2,7 @@ package org.cftrec.trainer.djl;
 
 import ai.djl.engine.Engine;
 import org.cftrec.djl.Djl;
+import org.cftrec.djl.NativeHeap;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -17,6 +18,7 @@ import org.cftrec.api.train.ValidationMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -79,6 +81,13 @@ final class TrainingLoop {
                 + "); lower the learning rate or set clipNorm and start again";
     }
 
+    /**
+     * From this model size on, freed native memory goes back to the system every second while training: at 494 M
+     * parameters the step's peak falls from 14.9 to 13.9 GB; at the tiny preset the same trim slowed steps by a
+     * third and saved nothing that matters (README, "Real scale").
+     */
+    static final long TRIM_FROM_PARAMETERS = 100_000_000L;
+
     TrainingResult run() throws IOException {
         if (totalSteps == 0) {
             return zeroShot();
@@ -92,7 +101,8 @@ final class TrainingLoop {
         AdamW optimizer = new AdamW(p, weights, job.backbone().manager());
         TrainerState state = job.resumeFrom() != null ? resume(job.resumeFrom(), optimizer) : TrainerState.initial();
         List<Shard> shards = new ArrayList<>(List.of(new Shard(data, weights, null)));
-        try {
+        try (NativeHeap.Trimming ignored = job.backbone().shape().parameterCount() >= TRIM_FROM_PARAMETERS
+                ? NativeHeap.every(Duration.ofSeconds(1)) : NativeHeap.none()) {
             for (String device : replicaDevices) {
                 Backbone replica = job.backbone().replicate(device); // after resume: copies the restored weights
                 replica.parameters().values().forEach(w -> w.setRequiresGradient(true));
