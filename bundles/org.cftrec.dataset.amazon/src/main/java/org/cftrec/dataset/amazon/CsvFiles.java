@@ -82,11 +82,6 @@ final class CsvFiles {
             throw new IOException(file + ":" + line + ": not valid UTF-8 text", e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(file + ":" + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
-        } catch (RuntimeException e) {
-            if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
-                throw new IOException(file + ":" + j.getLocation().getLineNr() + ": " + j.getOriginalMessage(), j);
-            }
-            throw e;
         }
         LineReader.requireFinalNewline(file);
     }

@@ -1,6 +1,7 @@
 package org.cftrec.runtime.plugins;
 
 import org.cftrec.api.Plugin;
+import org.cftrec.api.run.ParameterInfo;
 import org.cftrec.api.run.PluginInfo;
 import org.cftrec.api.spec.PluginRef;
 import org.cftrec.api.spec.SpecException;
@@ -55,7 +56,7 @@ public class PluginCatalog {
                     continue; // registered without cftrec.name: not addressable from a spec
                 }
                 if (service(kind, ref) instanceof Plugin<?> plugin) {
-                    all.add(info(kind, ref, plugin));
+                    all.add(info(kind, ref, plugin, ParameterDescriptions.of(plugin.parameterType())));
                 }
             }
         }
@@ -88,7 +89,7 @@ public class PluginCatalog {
         List<PluginInfo> shadowed = new ArrayList<>();
         for (ServiceReference<Object> other : candidates.subList(1, candidates.size())) {
             if (service(kind, other) instanceof Plugin<?> otherPlugin) {
-                shadowed.add(info(kind, other, otherPlugin));
+                shadowed.add(info(kind, other, otherPlugin, List.of()));
             }
         }
         Object service = service(kind, chosen);
@@ -97,7 +98,8 @@ public class PluginCatalog {
                     + "' went away while the run was being prepared; installed: " + available(kind));
         }
         Object params = SpecJson.bind(ref.params(), plugin.parameterType(), path + ".params");
-        return new ResolvedPlugin<>(kind, ref.plugin(), type.cast(service), params, info(kind, chosen, plugin),
+        return new ResolvedPlugin<>(kind, ref.plugin(), type.cast(service), params,
+                info(kind, chosen, plugin, List.of()),
                 chosen, List.copyOf(shadowed));
     }
 
@@ -124,10 +126,15 @@ public class PluginCatalog {
         return name == null ? null : String.valueOf(name);
     }
 
-    private static PluginInfo info(PluginKind kind, ServiceReference<Object> ref, Plugin<?> plugin) {
+    /**
+     * @param parameters the plugin's parameters for the listing; a run's resolved plugins pass none (a run records
+     *                   which bundle and version it used, and describing parameters binds each record again)
+     */
+    private static PluginInfo info(PluginKind kind, ServiceReference<Object> ref, Plugin<?> plugin,
+                                   List<ParameterInfo> parameters) {
         Bundle bundle = ref.getBundle();
         return new PluginInfo(kind.label(), nameOf(ref), plugin.description(),
                 bundle == null ? "(gone)" : bundle.getSymbolicName(),
-                bundle == null ? "" : bundle.getVersion().toString(), ParameterDescriptions.of(plugin.parameterType()));
+                bundle == null ? "" : bundle.getVersion().toString(), parameters);
     }
 }
