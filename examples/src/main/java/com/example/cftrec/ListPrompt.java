@@ -1,8 +1,8 @@
 package com.example.cftrec;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
-import org.cftrec.api.prompt.PromptInput;
+import org.cftrec.api.PluginName;
+import org.cftrec.api.prompt.PromptPlugin;
 import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.api.prompt.RenderedPrompt;
 import org.osgi.service.component.annotations.Component;
@@ -11,8 +11,9 @@ import org.osgi.service.component.annotations.Component;
  * Prompt {@code list}: the shortest useful prompt, the history as one line of titles and the next title as the
  * target. The counterfactual prompt keeps the wording and names no titles.
  */
-@Component(service = PromptTemplate.class, property = Plugin.NAME_PROPERTY + "=list")
-public class ListPrompt implements PromptTemplate<ListPrompt.Params> {
+@Component(service = PromptPlugin.class)
+@PluginName(name = "list", description = "example plugin: the history as one line of titles")
+public class ListPrompt implements PromptPlugin<ListPrompt.Params> {
 
     public record Params(
             @JsonPropertyDescription("written between history titles; default \" | \"") String separator) {
@@ -25,20 +26,12 @@ public class ListPrompt implements PromptTemplate<ListPrompt.Params> {
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
-    }
-
-    @Override
-    public String description() {
-        return "example plugin: the history as one line of titles";
-    }
-
-    @Override
-    public RenderedPrompt render(PromptInput input, Params params) {
-        String head = "A user's " + input.domain().items() + ", oldest first: ";
-        String tail = "\nNext " + input.domain().item() + ":";
-        return new RenderedPrompt(head + String.join(params.separator(), input.historyTitles()) + tail,
-                head + "(none)" + tail, " " + input.targetTitle() + "\n");
+    public PromptTemplate bind(Params params) {
+        return input -> {
+            String head = "A user's " + input.domain().items() + ", oldest first: ";
+            String tail = "\nNext " + input.domain().item() + ":";
+            return new RenderedPrompt(head + String.join(params.separator(), input.historyTitles()) + tail,
+                    head + "(none)" + tail, " " + input.targetTitle() + "\n");
+        };
     }
 }

@@ -10,8 +10,8 @@ public class CubicScheduleTest {
     public void decaysCubicallyToTheFloor() {
         // n = 3: x = 0, 0.5, 1 -> 1, 1 - 0.75 * 0.125, 0.25
         assertArrayEquals(new double[] {1, 0.90625, 0.25},
-                new CubicSchedule().weights(3, new CubicSchedule.Params(null)), 1e-12);
-        assertArrayEquals(new double[] {1}, new CubicSchedule().weights(1, new CubicSchedule.Params(0.1)), 0);
+                new CubicSchedule().bind(new CubicSchedule.Params(null)).weights(3), 1e-12);
+        assertArrayEquals(new double[] {1}, new CubicSchedule().bind(new CubicSchedule.Params(0.1)).weights(1), 0);
         assertThrows(IllegalArgumentException.class, () -> new CubicSchedule.Params(1.5));
     }
 }

@@ -13,8 +13,8 @@ import static org.junit.Assert.assertThrows;
 public class ListPromptTest {
     @Test
     public void rendersTheHistoryOnOneLineAndDropsItCounterfactually() {
-        RenderedPrompt p = new ListPrompt().render(new PromptInput(new Domain("movie", "movies"), List.of("Heat (1995)", "Up (2009)"),
-                "Fargo (1996)"), new ListPrompt.Params(null));
+        RenderedPrompt p = new ListPrompt().bind(new ListPrompt.Params(null)).render(new PromptInput(new Domain("movie", "movies"), List.of("Heat (1995)", "Up (2009)"),
+                "Fargo (1996)"));
         assertEquals("A user's movies, oldest first: Heat (1995) | Up (2009)\nNext movie:", p.factual());
         assertEquals("A user's movies, oldest first: (none)\nNext movie:", p.counterfactual());
         assertEquals(" Fargo (1996)\n", p.target());

@@ -10,7 +10,8 @@ import org.cftrec.api.Plugin;
 import org.cftrec.api.AtomicFiles;
 import org.cftrec.api.PluginContext;
 import org.cftrec.api.model.Backbone;
-import org.cftrec.api.model.BackboneProvider;
+import org.cftrec.api.model.BackboneLoader;
+import org.cftrec.api.model.BackbonePlugin;
 import org.cftrec.api.model.BackboneRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.osgi.framework.BundleContext;
@@ -35,29 +36,33 @@ final class BenchSupport {
     private BenchSupport() {
     }
 
-    /** A plugin by kind and name, with its parameters bound from JSON. */
-    @SuppressWarnings("unchecked")
-    static <T> T plugin(BundleContext context, Class<T> type, String name) {
+    /**
+     * An installed plugin by kind and name, bound to parameters given as JSON.
+     *
+     * @param serviceType  the kind's plugin interface, e.g. {@code TrainerPlugin.class}
+     * @param instanceType what that kind binds into, e.g. {@code Trainer.class}
+     */
+    static <I> I bound(BundleContext context, Class<?> serviceType, Class<I> instanceType, String name, String json)
+            throws IOException {
         try {
-            Collection<ServiceReference<T>> refs = context.getServiceReferences(type,
-                    "(" + Plugin.NAME_PROPERTY + "=" + name + ")");
-            if (refs.isEmpty()) {
-                throw new IllegalStateException("no " + type.getSimpleName() + " plugin '" + name + "' is installed");
+            Collection<ServiceReference<Object>> refs = context.getServiceReferences(Object.class,
+                    "(&(objectClass=" + serviceType.getName() + ")(" + Plugin.NAME_PROPERTY + "=" + name + "))");
+            if (refs.isEmpty() || !(context.getService(refs.iterator().next()) instanceof Plugin<?, ?> plugin)) {
+                throw new IllegalStateException("no " + serviceType.getSimpleName() + " '" + name + "' is installed");
             }
-            return context.getService(refs.iterator().next());
+            return instanceType.cast(bind(plugin, json));
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException(e);
         }
     }
 
-    static Object params(Plugin<?> plugin, String json) throws IOException {
-        return new ObjectMapper().readValue(json, plugin.parameterType());
+    private static <P> Object bind(Plugin<P, ?> plugin, String json) throws IOException {
+        return plugin.bind(new ObjectMapper().readValue(json, plugin.parameterType()));
     }
 
     /** The tiny llama preset with exactly 8000 tokens (3 special + 7997 words), written to a temporary folder. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     static Backbone peerBackbone(BundleContext context, long seed) throws IOException {
-        BackboneProvider provider = plugin(context, BackboneProvider.class, "llama");
+        BackboneLoader loader = bound(context, BackbonePlugin.class, BackboneLoader.class, "llama", PEER_BACKBONE);
         List<String> corpus = new ArrayList<>();
         for (int i = 0; i < 7997; i++) {
             corpus.add("w" + i);
@@ -65,8 +70,7 @@ final class BenchSupport {
         Path work = Files.createTempDirectory("cftrec-bench");
         try {
             // The open backbone holds what it needs in memory; its files can go at once (data/tmp stays small).
-            return provider.open(params(provider, PEER_BACKBONE),
-                    new BackboneRequest("cpu", corpus, new PluginContext(seed, work, work)));
+            return loader.open(new BackboneRequest("cpu", corpus, new PluginContext(seed, work, work)));
         } finally {
             AtomicFiles.deleteRecursively(work);
         }
@@ -77,9 +81,7 @@ final class BenchSupport {
      *
      * @param extra more {@code llama} parameters as a JSON object (e.g. {@code {"lora": {"rank": 16}}}), or null
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     static Backbone checkpointBackbone(BundleContext context, String folder, String extra) throws IOException {
-        BackboneProvider provider = plugin(context, BackboneProvider.class, "llama");
         String cwd = System.getenv("CFTREC_CWD");
         Path base = Path.of(cwd == null || cwd.isBlank() ? System.getProperty("user.dir") : cwd);
         Path checkpoint = base.resolve(folder).toAbsolutePath().normalize();
@@ -89,8 +91,8 @@ final class BenchSupport {
             throw new IllegalArgumentException("--backbone-params must be a JSON object, got " + extra);
         }
         params.put("path", checkpoint.toString());
-        return provider.open(params(provider, params.toString()),
-                new BackboneRequest("cpu", List.of(), new PluginContext(1, base, checkpoint)));
+        return bound(context, BackbonePlugin.class, BackboneLoader.class, "llama", params.toString())
+                .open(new BackboneRequest("cpu", List.of(), new PluginContext(1, base, checkpoint)));
     }
 
     /** The process's peak resident memory so far (Linux VmHWM), or -1 where /proc is not there. */

@@ -8,17 +8,21 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.DatasetPlugin;
+import org.cftrec.api.data.DatasetSource;
 import org.cftrec.api.data.Example;
 import org.cftrec.api.data.Item;
 import org.cftrec.api.data.RecDataset;
 import org.cftrec.api.eval.EvaluationCase;
 import org.cftrec.api.eval.EvaluationJob;
 import org.cftrec.api.eval.Evaluator;
+import org.cftrec.api.eval.EvaluatorPlugin;
 import org.cftrec.api.model.Backbone;
-import org.cftrec.api.model.BackboneProvider;
+import org.cftrec.api.model.BackboneLoader;
+import org.cftrec.api.model.BackbonePlugin;
 import org.cftrec.api.model.BackboneRequest;
 import org.cftrec.api.prompt.PromptInput;
+import org.cftrec.api.prompt.PromptPlugin;
 import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.api.prompt.RenderedPrompt;
 import org.cftrec.djl.Djl;
@@ -77,36 +81,32 @@ public class EvalBenchCommand implements Action {
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private Object measure(Path work) throws Exception {
         PluginContext plugins = new PluginContext(1, work, work);
-        DatasetProvider synthetic = BenchSupport.plugin(context, DatasetProvider.class, "synthetic");
-        RecDataset dataset = synthetic.load(BenchSupport.params(synthetic,
+        RecDataset dataset = BenchSupport.bound(context, DatasetPlugin.class, DatasetSource.class, "synthetic",
                 "{\"items\": 4002, \"partsPerSeries\": 6, \"genres\": 10, \"users\": " + Math.max(users, exactUsers)
-                        + ", \"minLength\": 6, \"maxLength\": 11}"), plugins);
-        PromptTemplate alpaca = BenchSupport.plugin(context, PromptTemplate.class, "alpaca");
-        Object promptParams = BenchSupport.params(alpaca, "{}");
+                        + ", \"minLength\": 6, \"maxLength\": 11}").load(plugins);
+        PromptTemplate alpaca = BenchSupport.bound(context, PromptPlugin.class, PromptTemplate.class, "alpaca", "{}");
         Map<String, Item> items = dataset.itemsById();
         Map<String, String> targetTexts = new LinkedHashMap<>();
         List<String> corpus = new ArrayList<>();
         for (Item item : dataset.catalogue()) {
-            String text = ((RenderedPrompt) alpaca.render(new PromptInput(dataset.domain(), List.of(), item.title()),
-                    promptParams)).target();
+            String text = alpaca.render(new PromptInput(dataset.domain(), List.of(), item.title())).target();
             targetTexts.put(item.id(), text);
             corpus.add(text);
         }
         List<EvaluationCase> cases = new ArrayList<>();
         for (Example e : dataset.test()) {
             List<String> history = e.history().stream().map(id -> items.get(id).title()).toList();
-            RenderedPrompt p = (RenderedPrompt) alpaca.render(new PromptInput(dataset.domain(), history,
-                    items.get(e.target()).title()), promptParams);
+            RenderedPrompt p = alpaca.render(new PromptInput(dataset.domain(), history,
+                    items.get(e.target()).title()));
             cases.add(new EvaluationCase(e, p.factual()));
             corpus.add(p.factual());
         }
-        BackboneProvider llama = BenchSupport.plugin(context, BackboneProvider.class, "llama");
-        try (Backbone model = llama.open(BenchSupport.params(llama, "{\"preset\": \"tiny\", \"layers\": " + layers
-                + ", \"hidden\": " + hidden + ", \"intermediate\": " + Math.round(hidden * 2.6875) + "}"),
-                new BackboneRequest("cpu", corpus, plugins))) {
+        BackboneLoader llama = BenchSupport.bound(context, BackbonePlugin.class, BackboneLoader.class, "llama",
+                "{\"preset\": \"tiny\", \"layers\": " + layers + ", \"hidden\": " + hidden + ", \"intermediate\": "
+                        + Math.round(hidden * 2.6875) + "}");
+        try (Backbone model = llama.open(new BackboneRequest("cpu", corpus, plugins))) {
             System.out.println("engine: " + Djl.describe());
             // This machine's speed drifts: the peak measured now tells which phase the figures below come from.
             System.out.println("matmul fp32 peak (2048^3): " + BenchSupport.fmt(BenchSupport.matmulPeak(2048)) + " GFLOP/s");
@@ -120,21 +120,19 @@ public class EvalBenchCommand implements Action {
         return null;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private void measure(String name, String params, List<EvaluationCase> cases, int warmupCases, Backbone model,
                          RecDataset dataset, Map<String, String> targetTexts) throws Exception {
-        Evaluator evaluator = BenchSupport.plugin(context, Evaluator.class, name);
-        double warmupSeconds = rankSeconds(evaluator, params, cases.subList(0, Math.min(warmupCases, cases.size())),
+        Evaluator evaluator = BenchSupport.bound(context, EvaluatorPlugin.class, Evaluator.class, name, params);
+        double warmupSeconds = rankSeconds(evaluator, cases.subList(0, Math.min(warmupCases, cases.size())),
                 model, dataset, targetTexts);
-        double seconds = rankSeconds(evaluator, params, cases, model, dataset, targetTexts);
+        double seconds = rankSeconds(evaluator, cases, model, dataset, targetTexts);
         System.out.println("{\"protocol\": \"" + name + "\", \"params\": " + params + ", \"users\": " + cases.size()
                 + ", \"seconds\": " + BenchSupport.fmt(seconds) + ", \"users_per_s\": "
                 + BenchSupport.fmt(cases.size() / seconds) + ", \"warmup_users\": " + Math.min(warmupCases, cases.size())
                 + ", \"warmup_seconds\": " + BenchSupport.fmt(warmupSeconds) + "}");
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private double rankSeconds(Evaluator evaluator, String params, List<EvaluationCase> cases, Backbone model,
+    private double rankSeconds(Evaluator evaluator, List<EvaluationCase> cases, Backbone model,
                                RecDataset dataset, Map<String, String> targetTexts) throws Exception {
         if (cases.isEmpty()) {
             return 0;
@@ -142,7 +140,7 @@ public class EvalBenchCommand implements Action {
         EvaluationJob job = new EvaluationJob(model, dataset, cases, targetTexts, 20);
         long start = System.nanoTime();
         try (ai.djl.ndarray.NDScope ignored = new ai.djl.ndarray.NDScope()) {
-            evaluator.rank(job, BenchSupport.params(evaluator, params));
+            evaluator.rank(job);
         }
         return (System.nanoTime() - start) / 1e9;
     }

@@ -11,7 +11,8 @@ import org.cftrec.api.model.Backbone;
 import org.cftrec.api.spec.BranchLayout;
 import org.cftrec.api.spec.WeightScope;
 import org.cftrec.api.train.StepMetrics;
-import org.cftrec.api.train.TrainerProvider;
+import org.cftrec.api.train.Trainer;
+import org.cftrec.api.train.TrainerPlugin;
 import org.cftrec.api.train.TrainingJob;
 import org.cftrec.api.train.TrainingListener;
 import org.cftrec.djl.Djl;
@@ -79,12 +80,10 @@ public class TrainBenchCommand implements Action {
     private final List<Long> peakAtStep = new ArrayList<>();
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public Object execute() throws Exception {
         Djl.disableGradientTracking();
         double peak = BenchSupport.matmulPeak(2048);
-        TrainerProvider trainer = BenchSupport.plugin(context, TrainerProvider.class, "cpu");
-        Object params = BenchSupport.params(trainer, "{\"lr\": 1e-4, \"warmupSteps\": 0, \"microBatch\": " + batch
+        Trainer trainer = BenchSupport.bound(context, TrainerPlugin.class, Trainer.class, "cpu", "{\"lr\": 1e-4, \"warmupSteps\": 0, \"microBatch\": " + batch
                 + ", \"accumulation\": 1, \"epochs\": 1000, \"maxSteps\": " + (steps + warmup)
                 + ", \"evalEvery\": 100000, \"patience\": 0}");
         System.out.println("engine: " + Djl.describe());
@@ -96,7 +95,7 @@ public class TrainBenchCommand implements Action {
                 try (Backbone model = checkpoint == null ? BenchSupport.peerBackbone(context, 1)
                         : BenchSupport.checkpointBackbone(context, checkpoint, backboneParams)) {
                     parameters = model.shape().parameterCount();
-                    seconds.computeIfAbsent(mode, m -> new ArrayList<>()).addAll(stepSeconds(trainer, params, model, mode));
+                    seconds.computeIfAbsent(mode, m -> new ArrayList<>()).addAll(stepSeconds(trainer, model, mode));
                 }
                 // The process's peak so far: the highest of the modes run up to here (sft first, then cft).
                 peakResident.put(mode, Math.max(peakResident.getOrDefault(mode, 0L), BenchSupport.peakResidentBytes()));
@@ -124,8 +123,7 @@ public class TrainBenchCommand implements Action {
     }
 
     /** Seconds of each measured step of one training run in {@code mode} (after the warm-up steps). */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private List<Double> stepSeconds(TrainerProvider trainer, Object params, Backbone model, String mode)
+    private List<Double> stepSeconds(Trainer trainer, Backbone model, String mode)
             throws Exception {
         double alpha = mode.equals("sft") ? 0 : 0.1;
         BranchLayout layout = mode.equals("cft-separate") ? BranchLayout.SEPARATE : BranchLayout.STACKED;
@@ -143,7 +141,7 @@ public class TrainBenchCommand implements Action {
         stamps.add(System.nanoTime());
         Path checkpoints = Files.createTempDirectory("cftrec-bench");
         try {
-            trainer.train(new TrainingJob(model, data, checkpoints, null, 1, listener, () -> false), params);
+            trainer.train(new TrainingJob(model, data, checkpoints, null, 1, listener, () -> false));
         } finally {
             AtomicFiles.deleteRecursively(checkpoints);
         }

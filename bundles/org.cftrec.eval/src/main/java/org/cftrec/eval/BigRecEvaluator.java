@@ -1,7 +1,7 @@
 package org.cftrec.eval;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -9,6 +9,7 @@ import org.cftrec.api.eval.CaseRanking;
 import org.cftrec.api.eval.EvaluationCase;
 import org.cftrec.api.eval.EvaluationJob;
 import org.cftrec.api.eval.Evaluator;
+import org.cftrec.api.eval.EvaluatorPlugin;
 import org.cftrec.api.model.Backbone;
 import org.osgi.service.component.annotations.Component;
 
@@ -25,8 +26,10 @@ import java.util.Set;
  * token (the text run alone); all items are ranked by L2 distance to the best beam's embedding, or, with
  * {@code mergeBeams}, by merging all beams' rankings round-robin without duplicates.
  */
-@Component(service = Evaluator.class, property = Plugin.NAME_PROPERTY + "=bigrec")
-public class BigRecEvaluator implements Evaluator<BigRecEvaluator.Params> {
+@Component(service = EvaluatorPlugin.class)
+@PluginName(name = "bigrec",
+        description = "BIGRec: free beam search, then L2 grounding of the generation in last-token hidden states")
+public class BigRecEvaluator implements EvaluatorPlugin<BigRecEvaluator.Params> {
 
     public record Params(
             @JsonPropertyDescription("beams (default 5)") Integer beams,
@@ -50,17 +53,11 @@ public class BigRecEvaluator implements Evaluator<BigRecEvaluator.Params> {
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public Evaluator bind(Params params) {
+        return job -> rank(job, params);
     }
 
-    @Override
-    public String description() {
-        return "BIGRec: free beam search, then L2 grounding of the generation in last-token hidden states";
-    }
-
-    @Override
-    public List<CaseRanking> rank(EvaluationJob job, Params params) {
+    private List<CaseRanking> rank(EvaluationJob job, Params params) {
         Backbone model = job.backbone();
         List<String> ids = new ArrayList<>(job.targetTexts().keySet());
         List<long[]> itemTokens = new ArrayList<>(job.targetTokens().values()); // catalogue order, as ids

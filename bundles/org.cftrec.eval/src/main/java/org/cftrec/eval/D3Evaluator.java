@@ -1,11 +1,12 @@
 package org.cftrec.eval;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import org.cftrec.api.eval.CaseRanking;
 import org.cftrec.api.eval.EvaluationCase;
 import org.cftrec.api.eval.EvaluationJob;
 import org.cftrec.api.eval.Evaluator;
+import org.cftrec.api.eval.EvaluatorPlugin;
 import org.osgi.service.component.annotations.Component;
 
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import java.util.List;
  * penalty 0). Every finished beam is a catalogue item; the rank is that of the first beam whose text is the
  * target's (items sharing a title share the beam, so any of them counts).
  */
-@Component(service = Evaluator.class, property = Plugin.NAME_PROPERTY + "=d3")
-public class D3Evaluator implements Evaluator<D3Evaluator.Params> {
+@Component(service = EvaluatorPlugin.class)
+@PluginName(name = "d3", description = "D3: beam search constrained to catalogue titles (trie), KV cache, batched")
+public class D3Evaluator implements EvaluatorPlugin<D3Evaluator.Params> {
 
     public record Params(
             @JsonPropertyDescription("beams per case (default 10)") Integer beams,
@@ -41,17 +43,11 @@ public class D3Evaluator implements Evaluator<D3Evaluator.Params> {
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public Evaluator bind(Params params) {
+        return job -> rank(job, params);
     }
 
-    @Override
-    public String description() {
-        return "D3: beam search constrained to catalogue titles (trie), KV cache, batched";
-    }
-
-    @Override
-    public List<CaseRanking> rank(EvaluationJob job, Params params) {
+    private List<CaseRanking> rank(EvaluationJob job, Params params) {
         TitleTrie trie = TitleTrie.of(job);
         ConstrainedBeamSearch search = new ConstrainedBeamSearch(job.backbone(), trie, params.beams(),
                 params.lengthPenalty(), params.maxTokens());

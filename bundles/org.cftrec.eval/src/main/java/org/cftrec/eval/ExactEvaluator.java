@@ -1,13 +1,14 @@
 package org.cftrec.eval;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import org.cftrec.api.eval.CaseRanking;
 import org.cftrec.api.eval.EvaluationCase;
 import org.cftrec.api.eval.EvaluationJob;
 import org.cftrec.api.eval.Evaluator;
+import org.cftrec.api.eval.EvaluatorPlugin;
 import org.cftrec.api.model.DecodingState;
 import org.osgi.service.component.annotations.Component;
 
@@ -23,8 +24,10 @@ import java.util.Map;
  * as a prefix tree, so a shared prefix is computed once, in batches of at most {@code chunkRows} rows forked
  * from the prompt's KV cache. The ceiling the approximate protocols are judged against.
  */
-@Component(service = Evaluator.class, property = Plugin.NAME_PROPERTY + "=exact")
-public class ExactEvaluator implements Evaluator<ExactEvaluator.Params> {
+@Component(service = EvaluatorPlugin.class)
+@PluginName(name = "exact",
+        description = "exact: log-probability of every catalogue title given the prompt, full ranking")
+public class ExactEvaluator implements EvaluatorPlugin<ExactEvaluator.Params> {
 
     public record Params(
             @JsonPropertyDescription("rows decoded together while walking the catalogue (default 256)")
@@ -38,17 +41,11 @@ public class ExactEvaluator implements Evaluator<ExactEvaluator.Params> {
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public Evaluator bind(Params params) {
+        return job -> rank(job, params);
     }
 
-    @Override
-    public String description() {
-        return "exact: log-probability of every catalogue title given the prompt, full ranking";
-    }
-
-    @Override
-    public List<CaseRanking> rank(EvaluationJob job, Params params) {
+    private List<CaseRanking> rank(EvaluationJob job, Params params) {
         TitleTrie trie = TitleTrie.of(job);
         List<CaseRanking> rankings = new ArrayList<>();
         for (EvaluationCase c : job.cases()) {

@@ -76,7 +76,7 @@ public class EvaluatorsTest {
 
     @Test
     public void d3OnlyYieldsCatalogueTitlesAndDuplicateTitlesShareABeam() {
-        List<CaseRanking> rankings = new D3Evaluator().rank(job(3), new D3Evaluator.Params(5, null, 2, null));
+        List<CaseRanking> rankings = new D3Evaluator().bind(new D3Evaluator.Params(5, null, 2, null)).rank(job(3));
         for (CaseRanking r : rankings) {
             assertTrue(r.generated().size() <= 5 && !r.generated().isEmpty());
             assertTrue(targetTexts.values().containsAll(r.generated()));
@@ -114,7 +114,7 @@ public class EvaluatorsTest {
             target[text.length] = model.tokenizer().eosTokenId();
             assertEquals(e.getKey(), sequenceLogProbability(prompt, target), exact.get(e.getKey()), 1e-3);
         }
-        CaseRanking r = new ExactEvaluator().rank(job(1), new ExactEvaluator.Params(4)).get(0);
+        CaseRanking r = new ExactEvaluator().bind(new ExactEvaluator.Params(4)).rank(job(1)).get(0);
         String best = exact.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         assertEquals(targetTexts.get(best), targetTexts.get(r.topItemIds().get(0)));
         assertEquals("every ranked item has its score", r.topItemIds().size(), r.topScores().size());
@@ -136,7 +136,7 @@ public class EvaluatorsTest {
 
     @Test
     public void bigrecRanksTheWholeCatalogueForEveryCase() {
-        List<CaseRanking> rankings = new BigRecEvaluator().rank(job(3), new BigRecEvaluator.Params(3, null, 8, true, 2));
+        List<CaseRanking> rankings = new BigRecEvaluator().bind(new BigRecEvaluator.Params(3, null, 8, true, 2)).rank(job(3));
         for (int i = 0; i < rankings.size(); i++) {
             CaseRanking r = rankings.get(i);
             assertTrue("rank " + r.targetRank(), r.targetRank() >= 1 && r.targetRank() <= TITLES.size());

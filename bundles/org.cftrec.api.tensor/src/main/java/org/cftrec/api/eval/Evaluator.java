@@ -2,17 +2,15 @@ package org.cftrec.api.eval;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
-import org.cftrec.api.Plugin;
-
 import java.util.List;
 
 /**
- * Plugin kind {@code evaluator}: a decoding or scoring protocol that ranks catalogue items for each case.
- * Metrics are computed by the runtime from the returned ranks, the same way for every protocol.
+ * A decoding or scoring protocol that ranks catalogue items for each case, with the plugin's parameters
+ * already bound. Metrics are computed by the runtime from the returned ranks, the same way for every protocol.
  */
 @ConsumerType
-public interface Evaluator<P> extends Plugin<P> {
+public interface Evaluator {
 
     /** Rankings in the order of {@link EvaluationJob#cases()}. */
-    List<CaseRanking> rank(EvaluationJob job, P params);
+    List<CaseRanking> rank(EvaluationJob job);
 }

@@ -4,21 +4,19 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 import java.util.Optional;
 
-import org.cftrec.api.Plugin;
-
 /**
- * Plugin kind {@code prompt}: renders the factual and counterfactual prompts and the target text. The
- * same text must be produced at training and at inference.
+ * Renders the factual and counterfactual prompts and the target text, with the plugin's parameters already
+ * bound. The same text must be produced at training and at inference.
  */
 @ConsumerType
-public interface PromptTemplate<P> extends Plugin<P> {
-    RenderedPrompt render(PromptInput input, P params);
+public interface PromptTemplate {
+    RenderedPrompt render(PromptInput input);
 
     /**
      * The factual prompt as instruction, input and output (for exports such as BIGRec JSON), where the template
      * has that structure; empty (the default) where it does not.
      */
-    default Optional<InstructionRow> instructionRow(PromptInput input, P params) {
+    default Optional<InstructionRow> instructionRow(PromptInput input) {
         return Optional.empty();
     }
 }

@@ -1,11 +1,12 @@
 package org.cftrec.backbone.llama;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import org.cftrec.api.model.Backbone;
-import org.cftrec.api.model.BackboneProvider;
+import org.cftrec.api.model.BackbonePlugin;
+import org.cftrec.api.model.BackboneLoader;
 import org.cftrec.api.model.BackboneRequest;
 import org.osgi.service.component.annotations.Component;
 
@@ -17,8 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 /** Plugin {@code llama}: Llama / Qwen2 / Mistral-family checkpoints in the Hugging Face layout, or the tiny preset. */
-@Component(service = BackboneProvider.class, property = Plugin.NAME_PROPERTY + "=llama")
-public class LlamaBackboneProvider implements BackboneProvider<LlamaBackboneProvider.Params> {
+@Component(service = BackbonePlugin.class)
+@PluginName(name = "llama", description = "Llama/Qwen2/Mistral decoder from a Hugging Face folder, or the tiny preset")
+public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvider.Params> {
 
     public record Params(
             @JsonPropertyDescription("tiny: a new random model sized by the fields below (default when no path)")
@@ -116,17 +118,11 @@ public class LlamaBackboneProvider implements BackboneProvider<LlamaBackboneProv
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public BackboneLoader bind(Params params) {
+        return request -> open(params, request);
     }
 
-    @Override
-    public String description() {
-        return "Llama/Qwen2/Mistral decoder from a Hugging Face folder, or the tiny preset";
-    }
-
-    @Override
-    public Backbone open(Params params, BackboneRequest request) throws IOException {
+    private Backbone open(Params params, BackboneRequest request) throws IOException {
         Device device = Device.fromName(request.device());
         DataType dtype = switch (params.dtype()) {
             case "bfloat16" -> DataType.BFLOAT16;

@@ -175,8 +175,7 @@ public class LoraTest {
         Path data = folder.getRoot().toPath();
         LlamaBackboneProvider.Params params = new LlamaBackboneProvider.Params(null, "c", null, null, null, null, null,
                 null, null, null, new LlamaBackboneProvider.Lora(null, null, null, null, "saved/adapter"), null);
-        try (var loaded = (LlamaBackbone) new LlamaBackboneProvider().open(params,
-                new BackboneRequest("cpu", List.of(), new PluginContext(1, data, folder.newFolder("work").toPath())))) {
+        try (var loaded = (LlamaBackbone) new LlamaBackboneProvider().bind(params).open(new BackboneRequest("cpu", List.of(), new PluginContext(1, data, folder.newFolder("work").toPath())))) {
             assertEquals(adapters.keySet(), loaded.parameters().keySet());
             adapters.forEach((n, v) -> assertArrayEquals(n, v, loaded.parameters().get(n).toFloatArray(), 0f));
         }

@@ -1,9 +1,10 @@
 package org.cftrec.dataset.amazon;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.DatasetPlugin;
+import org.cftrec.api.data.DatasetSource;
 import org.cftrec.api.data.RecDataset;
 import org.osgi.service.component.annotations.Component;
 
@@ -18,8 +19,10 @@ import java.time.format.DateTimeParseException;
  * the D3 CSV layout (under the run's work folder, or {@code output}) and loaded from there exactly as
  * {@code amazon-d3} loads it, so a prepared folder can be reused with {@code amazon-d3} afterwards.
  */
-@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=amazon-2018")
-public class Amazon2018Dataset implements DatasetProvider<Amazon2018Dataset.Params> {
+@Component(service = DatasetPlugin.class)
+@PluginName(name = "amazon-2018",
+        description = "raw Amazon Reviews 2018 category, prepared with the D3/BIGRec recipe into the D3 CSV layout")
+public class Amazon2018Dataset implements DatasetPlugin<Amazon2018Dataset.Params> {
 
     public record Params(
             @JsonPropertyDescription("folder with the raw files (relative to the data root)") String path,
@@ -67,24 +70,27 @@ public class Amazon2018Dataset implements DatasetProvider<Amazon2018Dataset.Para
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public DatasetSource bind(Params params) {
+        return new DatasetSource() {
+            @Override
+            public void checkData(PluginContext context) throws IOException {
+                Amazon2018Dataset.this.checkData(params, context);
+            }
+
+            @Override
+            public RecDataset load(PluginContext context) throws IOException {
+                return Amazon2018Dataset.this.load(params, context);
+            }
+        };
     }
 
-    @Override
-    public String description() {
-        return "raw Amazon Reviews 2018 category, prepared with the D3/BIGRec recipe into the D3 CSV layout";
-    }
-
-    @Override
-    public void checkData(Params params, PluginContext context) throws IOException {
+    private void checkData(Params params, PluginContext context) throws IOException {
         Path raw = context.requireDataFolder("path", params.path());
         AmazonRawFiles.find(context, raw, params.category() + "_5");
         AmazonRawFiles.find(context, raw, "meta_" + params.category());
     }
 
-    @Override
-    public RecDataset load(Params params, PluginContext context) throws IOException {
+    private RecDataset load(Params params, PluginContext context) throws IOException {
         Path work = context.workDirectory().toAbsolutePath().normalize();
         Path folder = work.resolve(params.output()).normalize();
         if (!folder.startsWith(work)) {

@@ -1,9 +1,10 @@
 package org.cftrec.dataset.amazon;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.DatasetPlugin;
+import org.cftrec.api.data.DatasetSource;
 import org.cftrec.api.data.Domain;
 import org.cftrec.api.data.Example;
 import org.cftrec.api.data.Item;
@@ -28,8 +29,9 @@ import java.util.Map;
  * D3 {@code title<TAB>id} file, or MiniOneRec's {@code sid<TAB>title<TAB>id}). Rows keep their order
  * (chronological by target); the last {@code maxHistory} history items are used.
  */
-@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=amazon-d3")
-public class D3CsvDataset implements DatasetProvider<D3CsvDataset.Params> {
+@Component(service = DatasetPlugin.class)
+@PluginName(name = "amazon-d3", description = "Amazon in the D3/BIGRec CSV layout (train/valid/test CSV + item file)")
+public class D3CsvDataset implements DatasetPlugin<D3CsvDataset.Params> {
 
     public record Params(
             @JsonPropertyDescription("the folder holding train/, valid/, test/ (relative to the data root)")
@@ -57,17 +59,21 @@ public class D3CsvDataset implements DatasetProvider<D3CsvDataset.Params> {
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public DatasetSource bind(Params params) {
+        return new DatasetSource() {
+            @Override
+            public void checkData(PluginContext context) throws IOException {
+                D3CsvDataset.this.checkData(params, context);
+            }
+
+            @Override
+            public RecDataset load(PluginContext context) throws IOException {
+                return D3CsvDataset.this.load(params, context);
+            }
+        };
     }
 
-    @Override
-    public String description() {
-        return "Amazon in the D3/BIGRec CSV layout (train/valid/test CSV + item file)";
-    }
-
-    @Override
-    public void checkData(Params params, PluginContext context) throws IOException {
+    private void checkData(Params params, PluginContext context) throws IOException {
         Path folder = context.requireDataFolder("path", params.path());
         context.requireDataFile(folder, "items", params.items());
         for (String split : params.allowMissingTrain() ? new String[] {"valid", "test"} : new String[] {"train", "valid", "test"}) {
@@ -75,8 +81,7 @@ public class D3CsvDataset implements DatasetProvider<D3CsvDataset.Params> {
         }
     }
 
-    @Override
-    public RecDataset load(Params params, PluginContext context) throws IOException {
+    private RecDataset load(Params params, PluginContext context) throws IOException {
         return read(context.resolveData(params.path()), params, context);
     }
 

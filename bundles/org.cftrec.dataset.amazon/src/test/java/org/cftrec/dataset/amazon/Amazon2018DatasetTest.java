@@ -139,8 +139,8 @@ public class Amazon2018DatasetTest {
                         + "{\"asin\": \"B02\", \"title\": \"Saw's Edge\"}\n"
                         + "{\"asin\": \"B03\", \"title\": \"Back\\\\slash 'n' \\\"quotes\\\"\"}\n");
         Path work = folder.newFolder("work").toPath();
-        RecDataset d = new Amazon2018Dataset().load(new Amazon2018Dataset.Params(raw.toString(), "Tools", null, null,
-                0, 3, null, null, null), new PluginContext(1, raw, work));
+        RecDataset d = new Amazon2018Dataset().bind(new Amazon2018Dataset.Params(raw.toString(), "Tools", null, null,
+                0, 3, null, null, null)).load(new PluginContext(1, raw, work));
         String stem = "Tools_5_2017-10-2018-11";
         assertEquals(stem, d.name());
         assertTrue(Files.isRegularFile(work.resolve("amazon-2018/train/" + stem + ".csv")));
@@ -181,20 +181,19 @@ public class Amazon2018DatasetTest {
         PluginContext context = new PluginContext(1, raw, folder.newFolder("w").toPath());
         Amazon2018Dataset.Params params = new Amazon2018Dataset.Params(raw.toString(), "Tools", null, null, 0, 1, null,
                 null, null);
-        IOException e = assertThrows(IOException.class, () -> new Amazon2018Dataset().load(params, context));
+        IOException e = assertThrows(IOException.class, () -> new Amazon2018Dataset().bind(params).load(context));
         assertTrue(e.getMessage(), e.getMessage().contains("Tools_5.json:2: field 'overall' is missing"));
         Files.writeString(raw.resolve("Tools_5.json"), "not json\n");
-        e = assertThrows(IOException.class, () -> new Amazon2018Dataset().load(params, context));
+        e = assertThrows(IOException.class, () -> new Amazon2018Dataset().bind(params).load(context));
         assertTrue(e.getMessage(), e.getMessage().contains("Tools_5.json:1: not a JSON object"));
         Files.delete(raw.resolve("meta_Tools.json"));
         Files.writeString(raw.resolve("Tools_5.json"), "");
-        e = assertThrows(IOException.class, () -> new Amazon2018Dataset().load(params, context));
+        e = assertThrows(IOException.class, () -> new Amazon2018Dataset().bind(params).load(context));
         assertTrue(e.getMessage(), e.getMessage().contains("meta_Tools.json: file not found"));
         IllegalArgumentException month = assertThrows(IllegalArgumentException.class, () ->
                 new Amazon2018Dataset.Params("p", "Tools", "2017/10", null, null, null, null, null, null));
         assertEquals("start must be a month YYYY-MM, got '2017/10'", month.getMessage());
-        IOException escape = assertThrows(IOException.class, () -> new Amazon2018Dataset().load(
-                new Amazon2018Dataset.Params(raw.toString(), "Tools", null, null, 0, 1, null, "../out", null), context));
+        IOException escape = assertThrows(IOException.class, () -> new Amazon2018Dataset().bind(new Amazon2018Dataset.Params(raw.toString(), "Tools", null, null, 0, 1, null, "../out", null)).load(context));
         assertTrue(escape.getMessage(), escape.getMessage().contains("output '../out' leaves the run's work folder"));
     }
 

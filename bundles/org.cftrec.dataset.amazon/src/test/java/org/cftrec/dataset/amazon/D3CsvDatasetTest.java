@@ -36,8 +36,7 @@ public class D3CsvDatasetTest {
     }
 
     private static RecDataset load(Path dir, Boolean allowMissingTrain) throws IOException {
-        return new D3CsvDataset().load(new D3CsvDataset.Params(dir.toString(), "S", null, allowMissingTrain, 10, null),
-                new PluginContext(1, dir, dir));
+        return new D3CsvDataset().bind(new D3CsvDataset.Params(dir.toString(), "S", null, allowMissingTrain, 10, null)).load(new PluginContext(1, dir, dir));
     }
 
     @Test

@@ -1,9 +1,10 @@
 package org.cftrec.dataset.movielens;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.DatasetPlugin;
+import org.cftrec.api.data.DatasetSource;
 import org.cftrec.api.data.Domain;
 import org.cftrec.api.data.Item;
 import org.cftrec.api.data.LineReader;
@@ -29,8 +30,9 @@ import java.util.regex.Pattern;
  * the many timestamp ties deterministically; then leave-one-out with sliding windows of at most
  * {@code maxHistory} items. The catalogue is every movie of the item file.
  */
-@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=movielens")
-public class MovieLensDataset implements DatasetProvider<MovieLensDataset.Params> {
+@Component(service = DatasetPlugin.class)
+@PluginName(name = "movielens", description = "MovieLens ml-100k / ml-1m, (timestamp, item) order, leave-one-out")
+public class MovieLensDataset implements DatasetPlugin<MovieLensDataset.Params> {
     private static final Pattern TAB = Pattern.compile("\t");
     private static final Pattern PIPE = Pattern.compile("\\|");
     private static final Pattern COLONS = Pattern.compile("::");
@@ -61,25 +63,28 @@ public class MovieLensDataset implements DatasetProvider<MovieLensDataset.Params
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public DatasetSource bind(Params params) {
+        return new DatasetSource() {
+            @Override
+            public void checkData(PluginContext context) throws IOException {
+                MovieLensDataset.this.checkData(params, context);
+            }
+
+            @Override
+            public RecDataset load(PluginContext context) throws IOException {
+                return MovieLensDataset.this.load(params, context);
+            }
+        };
     }
 
-    @Override
-    public String description() {
-        return "MovieLens ml-100k / ml-1m, (timestamp, item) order, leave-one-out";
-    }
-
-    @Override
-    public void checkData(Params params, PluginContext context) throws IOException {
+    private void checkData(Params params, PluginContext context) throws IOException {
         Path folder = context.requireDataFolder("path", params.path());
         if (!Files.isRegularFile(folder.resolve("u.data")) && !Files.isRegularFile(folder.resolve("ratings.dat"))) {
             throw new IOException(folder + ": neither u.data (ml-100k) nor ratings.dat (ml-1m) found");
         }
     }
 
-    @Override
-    public RecDataset load(Params params, PluginContext context) throws IOException {
+    private RecDataset load(Params params, PluginContext context) throws IOException {
         Path folder = context.resolveData(params.path());
         boolean ml100k = Files.isRegularFile(folder.resolve("u.data"));
         if (!ml100k && !Files.isRegularFile(folder.resolve("ratings.dat"))) {

@@ -34,8 +34,7 @@ public class MovieLensDatasetTest {
     }
 
     private static RecDataset load(Path dir, Integer minRating) throws IOException {
-        return new MovieLensDataset().load(new MovieLensDataset.Params(dir.toString(), minRating, 2, null),
-                new PluginContext(1, dir, dir));
+        return new MovieLensDataset().bind(new MovieLensDataset.Params(dir.toString(), minRating, 2, null)).load(new PluginContext(1, dir, dir));
     }
 
     @Test
@@ -77,8 +76,7 @@ public class MovieLensDatasetTest {
         Files.write(dir.resolve("movies.dat"), "1::Toy Story (1995)::Animation\n2::Amélie (2001)::Comedy\n3::Heat (1995)::Action\n"
                 .getBytes(StandardCharsets.ISO_8859_1));
         Files.writeString(dir.resolve("ratings.dat"), "1::3::5::30\n1::1::4::10\n1::2::3::20\n");
-        RecDataset d = new MovieLensDataset().load(new MovieLensDataset.Params(dir.toString(), null, null, null),
-                new PluginContext(1, dir, dir));
+        RecDataset d = new MovieLensDataset().bind(new MovieLensDataset.Params(dir.toString(), null, null, null)).load(new PluginContext(1, dir, dir));
         assertEquals("ml-1m", d.name());
         assertEquals(List.of(new Example("1", List.of("1", "2"), "3")), d.test());
         assertEquals("Amélie (2001)", d.itemsById().get("2").title());

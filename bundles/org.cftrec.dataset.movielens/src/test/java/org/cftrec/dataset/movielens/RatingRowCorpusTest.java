@@ -54,8 +54,7 @@ public class RatingRowCorpusTest {
             Files.write(dir.resolve("u.item"), ITEMS.getBytes(StandardCharsets.ISO_8859_1));
             Files.write(dir.resolve("u.data"), cases.get(i).getBytes(StandardCharsets.UTF_8));
             try {
-                new MovieLensDataset().load(new MovieLensDataset.Params(dir.toString(), null, 2, null),
-                        new PluginContext(1, dir, dir));
+                new MovieLensDataset().bind(new MovieLensDataset.Params(dir.toString(), null, 2, null)).load(new PluginContext(1, dir, dir));
             } catch (IOException e) {
                 if (e.getMessage() != null && e.getMessage().matches("(?s)\\Q" + dir.resolve("u.data") + "\\E:\\d+: .*")) {
                     named++;

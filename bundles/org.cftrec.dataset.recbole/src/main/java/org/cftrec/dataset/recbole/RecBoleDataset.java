@@ -1,9 +1,10 @@
 package org.cftrec.dataset.recbole;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.DatasetPlugin;
+import org.cftrec.api.data.DatasetSource;
 import org.cftrec.api.data.Domain;
 import org.cftrec.api.data.Item;
 import org.cftrec.api.data.LineReader;
@@ -27,8 +28,10 @@ import java.util.Map;
  * reverse file order, the first row's history, then the training targets, then the valid and the test target. Then leave-one-out with
  * the last {@code maxHistory} items, which reproduces the shipped split.
  */
-@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=recbole")
-public class RecBoleDataset implements DatasetProvider<RecBoleDataset.Params> {
+@Component(service = DatasetPlugin.class)
+@PluginName(name = "recbole",
+        description = "RecBole atomic .inter files + item titles (e.g. Amazon Scientific), leave-one-out")
+public class RecBoleDataset implements DatasetPlugin<RecBoleDataset.Params> {
 
     public record Params(
             @JsonPropertyDescription("folder of the atomic files (relative to the data root)") String path,
@@ -54,17 +57,21 @@ public class RecBoleDataset implements DatasetProvider<RecBoleDataset.Params> {
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public DatasetSource bind(Params params) {
+        return new DatasetSource() {
+            @Override
+            public void checkData(PluginContext context) throws IOException {
+                RecBoleDataset.this.checkData(params, context);
+            }
+
+            @Override
+            public RecDataset load(PluginContext context) throws IOException {
+                return RecBoleDataset.this.load(params, context);
+            }
+        };
     }
 
-    @Override
-    public String description() {
-        return "RecBole atomic .inter files + item titles (e.g. Amazon Scientific), leave-one-out";
-    }
-
-    @Override
-    public void checkData(Params params, PluginContext context) throws IOException {
+    private void checkData(Params params, PluginContext context) throws IOException {
         Path folder = context.requireDataFolder("path", params.path());
         context.requireDataFile(folder, "titles", params.titles());
         for (String split : new String[] {"train", "valid", "test"}) {
@@ -72,8 +79,7 @@ public class RecBoleDataset implements DatasetProvider<RecBoleDataset.Params> {
         }
     }
 
-    @Override
-    public RecDataset load(Params params, PluginContext context) throws IOException {
+    private RecDataset load(Params params, PluginContext context) throws IOException {
         Path folder = context.resolveData(params.path());
         Path titleFile = context.resolveDataFile(folder, "titles", params.titles());
         Map<String, Item> items = ItemTitles.read(titleFile, "\t", 0, 2, 1);

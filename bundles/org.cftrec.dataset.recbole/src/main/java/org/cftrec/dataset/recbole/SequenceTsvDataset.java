@@ -2,9 +2,10 @@ package org.cftrec.dataset.recbole;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.DatasetPlugin;
+import org.cftrec.api.data.DatasetSource;
 import org.cftrec.api.data.Domain;
 import org.cftrec.api.data.Example;
 import org.cftrec.api.data.Item;
@@ -29,8 +30,10 @@ import java.util.Map;
  * valid/test sequence gives one example, its last item (LLaRA's protocol). {@code leave-one-out} ignores the
  * split column and splits inside every sequence.
  */
-@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=sequence-tsv")
-public class SequenceTsvDataset implements DatasetProvider<SequenceTsvDataset.Params> {
+@Component(service = DatasetPlugin.class)
+@PluginName(name = "sequence-tsv",
+        description = "sequence TSV + id::name file (e.g. Last.fm), user-level or leave-one-out split")
+public class SequenceTsvDataset implements DatasetPlugin<SequenceTsvDataset.Params> {
 
     public record Params(
             @JsonPropertyDescription("folder (relative to the data root)") String path,
@@ -65,24 +68,27 @@ public class SequenceTsvDataset implements DatasetProvider<SequenceTsvDataset.Pa
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public DatasetSource bind(Params params) {
+        return new DatasetSource() {
+            @Override
+            public void checkData(PluginContext context) throws IOException {
+                SequenceTsvDataset.this.checkData(params, context);
+            }
+
+            @Override
+            public RecDataset load(PluginContext context) throws IOException {
+                return SequenceTsvDataset.this.load(params, context);
+            }
+        };
     }
 
-    @Override
-    public String description() {
-        return "sequence TSV + id::name file (e.g. Last.fm), user-level or leave-one-out split";
-    }
-
-    @Override
-    public void checkData(Params params, PluginContext context) throws IOException {
+    private void checkData(Params params, PluginContext context) throws IOException {
         Path folder = context.requireDataFolder("path", params.path());
         context.requireDataFile(folder, "names", params.names());
         context.requireDataFile(folder, "sequences", params.sequences());
     }
 
-    @Override
-    public RecDataset load(Params params, PluginContext context) throws IOException {
+    private RecDataset load(Params params, PluginContext context) throws IOException {
         Path folder = context.resolveData(params.path());
         Path namesFile = context.resolveDataFile(folder, "names", params.names());
         Map<String, Item> items = ItemTitles.read(namesFile, "::", 0, 1, 0);

@@ -30,8 +30,7 @@ public class RecBoleDatasetsTest {
                 + "0\t1 2 3\t4\n0\t0 1 2\t3\n0\t0 1\t2\n0\t0\t1\n");
         Files.writeString(dir.resolve("S.valid.inter"), "h\n0\t2 3 4\t2\n");
         Files.writeString(dir.resolve("S.test.inter"), "h\n0\t3 4 2\t0\n");
-        RecDataset d = new RecBoleDataset().load(new RecBoleDataset.Params(dir.toString(), "S", null, 10, null),
-                new PluginContext(1, dir, dir));
+        RecDataset d = new RecBoleDataset().bind(new RecBoleDataset.Params(dir.toString(), "S", null, 10, null)).load(new PluginContext(1, dir, dir));
         assertEquals(List.of(new Example("0", List.of("0", "1", "2", "3", "4", "2"), "0")), d.test());
         assertEquals(List.of(new Example("0", List.of("0", "1", "2", "3", "4"), "2")), d.valid());
         assertEquals(4, d.train().size());
@@ -44,8 +43,7 @@ public class RecBoleDatasetsTest {
         Path dir = folder.newFolder("bad").toPath();
         Files.writeString(dir.resolve("S.titles.tsv"), "h\n0\tA\tAlpha\n");
         Files.writeString(dir.resolve("S.train.inter"), "h\n0\t0\t7\n");
-        IOException e = assertThrows(IOException.class, () -> new RecBoleDataset().load(
-                new RecBoleDataset.Params(dir.toString(), "S", null, null, null), new PluginContext(1, dir, dir)));
+        IOException e = assertThrows(IOException.class, () -> new RecBoleDataset().bind(new RecBoleDataset.Params(dir.toString(), "S", null, null, null)).load(new PluginContext(1, dir, dir)));
         assertEquals(dir.resolve("S.train.inter") + ":2: item id 7 is not in S.titles.tsv", e.getMessage());
     }
 
@@ -55,8 +53,8 @@ public class RecBoleDatasetsTest {
         Files.writeString(dir.resolve("id2name.txt"), "0::Morcheeba\n1::Enigma\n2::Café Del Mar\n3::Air\n4::Moby\n");
         Files.writeString(dir.resolve("sequences.tsv"), "seq_id\tsplit\titem_ids\n0\ttrain\t0 1 2 3 4\n"
                 + "1\tvalid\t4 3 2\n2\ttest\t1 0\n");
-        RecDataset d = new SequenceTsvDataset().load(new SequenceTsvDataset.Params(dir.toString(), null, null, null,
-                3, null, null), new PluginContext(1, dir, dir));
+        RecDataset d = new SequenceTsvDataset().bind(new SequenceTsvDataset.Params(dir.toString(), null, null, null,
+                3, null, null)).load(new PluginContext(1, dir, dir));
         // train: positions with >= 3 history items only
         assertEquals(List.of(new Example("0", List.of("0", "1", "2"), "3"), new Example("0", List.of("0", "1", "2", "3"), "4")),
                 d.train());
@@ -71,9 +69,7 @@ public class RecBoleDatasetsTest {
         Path dir = folder.newFolder("enc").toPath();
         Files.write(dir.resolve("id2name.txt"), new byte[] {'0', ':', ':', 'C', 'a', 'f', (byte) 0xE9, '\n'});
         Files.writeString(dir.resolve("sequences.tsv"), "h\n");
-        IOException e = assertThrows(IOException.class, () -> new SequenceTsvDataset().load(
-                new SequenceTsvDataset.Params(dir.toString(), null, null, null, null, null, null),
-                new PluginContext(1, dir, dir)));
+        IOException e = assertThrows(IOException.class, () -> new SequenceTsvDataset().bind(new SequenceTsvDataset.Params(dir.toString(), null, null, null, null, null, null)).load(new PluginContext(1, dir, dir)));
         assertTrue(e.getMessage(), e.getMessage().endsWith("id2name.txt:1: not valid UTF-8 text"));
     }
 }

@@ -1,9 +1,10 @@
 package org.cftrec.dataset.synthetic;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import org.cftrec.api.PluginContext;
-import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.DatasetPlugin;
+import org.cftrec.api.data.DatasetSource;
 import org.cftrec.api.data.DatasetStatistics;
 import org.cftrec.api.data.Domain;
 import org.cftrec.api.data.Example;
@@ -28,8 +29,10 @@ import java.util.TreeMap;
  * by the true distribution) and a popularity-only ranking ({@code popularity}).
  * Split: leave-one-out per user (last item test, second-to-last valid, every earlier position train).
  */
-@Component(service = DatasetProvider.class, property = Plugin.NAME_PROPERTY + "=synthetic")
-public class SyntheticDataset implements DatasetProvider<SyntheticDataset.Params> {
+@Component(service = DatasetPlugin.class)
+@PluginName(name = "synthetic",
+        description = "embedded synthetic sequences (series, genres, Zipf popularity) with oracle and popularity scores")
+public class SyntheticDataset implements DatasetPlugin<SyntheticDataset.Params> {
     static final int[] REFERENCE_KS = {1, 3, 5, 10, 20, 50};
 
     public record Params(
@@ -82,17 +85,11 @@ public class SyntheticDataset implements DatasetProvider<SyntheticDataset.Params
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public DatasetSource bind(Params params) {
+        return context -> load(params, context);
     }
 
-    @Override
-    public String description() {
-        return "embedded synthetic sequences (series, genres, Zipf popularity) with oracle and popularity scores";
-    }
-
-    @Override
-    public RecDataset load(Params params, PluginContext context) {
+    private RecDataset load(Params params, PluginContext context) {
         SplittableRandom random = new SplittableRandom(context.seed());
         SyntheticWorld world = new SyntheticWorld(params, random);
         List<Item> catalogue = new ArrayList<>();

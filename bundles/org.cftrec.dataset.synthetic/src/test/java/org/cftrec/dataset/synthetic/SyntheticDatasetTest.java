@@ -24,7 +24,11 @@ public class SyntheticDatasetTest {
             null, null);
 
     private static RecDataset load(long seed) {
-        return new SyntheticDataset().load(SMALL, new PluginContext(seed, Path.of("."), Path.of(".")));
+        try {
+            return new SyntheticDataset().bind(SMALL).load(new PluginContext(seed, Path.of("."), Path.of(".")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // the synthetic dataset reads no files
+        }
     }
 
     @Test

@@ -1,8 +1,9 @@
 package org.cftrec.prompt.alpaca;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import org.cftrec.api.prompt.PromptInput;
+import org.cftrec.api.prompt.PromptPlugin;
 import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.api.prompt.InstructionRow;
 import org.cftrec.api.prompt.RenderedPrompt;
@@ -18,8 +19,10 @@ import java.util.stream.Collectors;
  * placeholder word ({@code placeholder}). The target is the quoted title; the runtime appends EOS. The same
  * text is used at training and at inference (the reference code's whitespace mismatch is not reproduced).
  */
-@Component(service = PromptTemplate.class, property = Plugin.NAME_PROPERTY + "=alpaca")
-public class AlpacaTemplate implements PromptTemplate<AlpacaTemplate.Params> {
+@Component(service = PromptPlugin.class)
+@PluginName(name = "alpaca",
+        description = "BIGRec/CFT Alpaca prompt; counterfactual by dropping the Input block or a placeholder")
+public class AlpacaTemplate implements PromptPlugin<AlpacaTemplate.Params> {
     static final String HEADER_WITH_INPUT = "Below is an instruction that describes a task, paired with an input "
             + "that provides further context. Write a response that appropriately completes the request.";
     static final String HEADER_WITHOUT_INPUT = "Below is an instruction that describes a task. "
@@ -40,17 +43,21 @@ public class AlpacaTemplate implements PromptTemplate<AlpacaTemplate.Params> {
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public PromptTemplate bind(Params params) {
+        return new PromptTemplate() {
+            @Override
+            public RenderedPrompt render(PromptInput input) {
+                return AlpacaTemplate.this.render(input, params);
+            }
+
+            @Override
+            public Optional<InstructionRow> instructionRow(PromptInput input) {
+                return AlpacaTemplate.this.instructionRow(input, params);
+            }
+        };
     }
 
-    @Override
-    public String description() {
-        return "BIGRec/CFT Alpaca prompt; counterfactual by dropping the Input block or a placeholder";
-    }
-
-    @Override
-    public RenderedPrompt render(PromptInput input, Params params) {
+    private RenderedPrompt render(PromptInput input, Params params) {
         InstructionRow row = row(input);
         String factual = withInput(row.instruction(), row.input());
         String counterfactual = params.counterfactual() == CounterfactualForm.DROP_INPUT
@@ -59,8 +66,7 @@ public class AlpacaTemplate implements PromptTemplate<AlpacaTemplate.Params> {
         return new RenderedPrompt(factual, counterfactual, row.output());
     }
 
-    @Override
-    public Optional<InstructionRow> instructionRow(PromptInput input, Params params) {
+    private Optional<InstructionRow> instructionRow(PromptInput input, Params params) {
         return Optional.of(row(input));
     }
 

@@ -1,8 +1,9 @@
 package org.cftrec.prompt.alpaca;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import org.cftrec.api.prompt.PromptInput;
+import org.cftrec.api.prompt.PromptPlugin;
 import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.api.prompt.RenderedPrompt;
 import org.osgi.service.component.annotations.Component;
@@ -16,8 +17,9 @@ import java.util.stream.Collectors;
  * included ("recetenly", "palyed"), so that results are comparable with D3's; {@code fixTypos} corrects them.
  * The counterfactual prompt drops the User Input block ({@code drop-input}) or keeps it with a placeholder.
  */
-@Component(service = PromptTemplate.class, property = Plugin.NAME_PROPERTY + "=d3")
-public class D3Template implements PromptTemplate<D3Template.Params> {
+@Component(service = PromptPlugin.class)
+@PluginName(name = "d3", description = "D3's wording (User Input block, quoted title + newline target)")
+public class D3Template implements PromptPlugin<D3Template.Params> {
 
     public record Params(
             @JsonPropertyDescription("how the counterfactual prompt leaves the history out: drop the User Input block,"
@@ -34,17 +36,11 @@ public class D3Template implements PromptTemplate<D3Template.Params> {
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public PromptTemplate bind(Params params) {
+        return input -> render(input, params);
     }
 
-    @Override
-    public String description() {
-        return "D3's wording (User Input block, quoted title + newline target)";
-    }
-
-    @Override
-    public RenderedPrompt render(PromptInput input, Params params) {
+    private RenderedPrompt render(PromptInput input, Params params) {
         String items = input.domain().items();
         String instruction = "Given a list of " + items + " the user " + (params.fixTypos() ? "recently" : "recetenly")
                 + " enjoy, please write a new " + items + " that the user may bought";

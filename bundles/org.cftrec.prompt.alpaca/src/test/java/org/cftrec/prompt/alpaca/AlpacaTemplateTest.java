@@ -17,7 +17,7 @@ public class AlpacaTemplateTest {
 
     @Test
     public void factualPromptCarriesTheHistoryInTheInputBlock() {
-        RenderedPrompt p = new AlpacaTemplate().render(INPUT, new AlpacaTemplate.Params(null, null));
+        RenderedPrompt p = new AlpacaTemplate().bind(new AlpacaTemplate.Params(null, null)).render(INPUT);
         assertEquals("Below is an instruction that describes a task, paired with an input that provides further "
                 + "context. Write a response that appropriately completes the request.\n\n"
                 + "### Instruction:\nGiven a list of movies the user has interacted with before, please recommend a new "
@@ -29,7 +29,7 @@ public class AlpacaTemplateTest {
 
     @Test
     public void dropInputRemovesTheBlockAndSwitchesTheHeader() {
-        RenderedPrompt p = new AlpacaTemplate().render(INPUT, new AlpacaTemplate.Params(CounterfactualForm.DROP_INPUT, null));
+        RenderedPrompt p = new AlpacaTemplate().bind(new AlpacaTemplate.Params(CounterfactualForm.DROP_INPUT, null)).render(INPUT);
         assertEquals("Below is an instruction that describes a task. Write a response that appropriately completes "
                 + "the request.\n\n### Instruction:\nGiven a list of movies the user has interacted with before, please "
                 + "recommend a new movie that the user likes to the user.\n\n### Response:\n", p.counterfactual());
@@ -37,7 +37,7 @@ public class AlpacaTemplateTest {
 
     @Test
     public void placeholderKeepsTheTemplateAndReplacesTheTitles() {
-        RenderedPrompt p = new AlpacaTemplate().render(INPUT, new AlpacaTemplate.Params(CounterfactualForm.PLACEHOLDER, "nothing"));
+        RenderedPrompt p = new AlpacaTemplate().bind(new AlpacaTemplate.Params(CounterfactualForm.PLACEHOLDER, "nothing")).render(INPUT);
         assertEquals(p.factual().replace("\"Heat (1995)\", \"Casino (1995)\"", "nothing"), p.counterfactual());
     }
 

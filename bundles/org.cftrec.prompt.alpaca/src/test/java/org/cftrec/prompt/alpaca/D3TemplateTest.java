@@ -15,7 +15,7 @@ public class D3TemplateTest {
 
     @Test
     public void reproducesTheReferenceWordingCharacterByCharacter() {
-        RenderedPrompt p = new D3Template().render(INPUT, new D3Template.Params(null, null, null));
+        RenderedPrompt p = new D3Template().bind(new D3Template.Params(null, null, null)).render(INPUT);
         String header = "Below is an instruction that describes a task, paired with an input that provides further "
                 + "context. Write a response that appropriately completes the request. \n\n### Instruction:\n"
                 + "Given a list of games the user recetenly enjoy, please write a new games that the user may bought\n";
@@ -27,7 +27,7 @@ public class D3TemplateTest {
 
     @Test
     public void typosCanBeFixedAndThePlaceholderModeKeepsTheBlock() {
-        RenderedPrompt p = new D3Template().render(INPUT, new D3Template.Params(CounterfactualForm.PLACEHOLDER, "nothing", true));
+        RenderedPrompt p = new D3Template().bind(new D3Template.Params(CounterfactualForm.PLACEHOLDER, "nothing", true)).render(INPUT);
         assertEquals(p.factual().replace("\"Portal 2\", \"Halo 3\"", "nothing"), p.counterfactual());
         assertEquals(true, p.factual().contains("recently enjoy") && p.factual().contains("has played the following"));
     }

@@ -35,11 +35,9 @@ public class ExportBigRecCommand implements Action {
     @Override
     public Object execute() throws Exception {
         LoadedDataset loaded = LoadedDataset.load(catalog, dataAccess, spec);
-        ResolvedPlugin<PromptTemplate> prompt = catalog.resolve(PluginKind.PROMPT, loaded.spec().prompt(), "prompt",
-                PromptTemplate.class);
+        ResolvedPlugin<PromptTemplate> prompt = catalog.resolve(PluginKind.PROMPT, loaded.spec().prompt(), "prompt");
         Path target = UserPaths.resolve(folder);
-        Map<String, Integer> counts = BigRecExport.write(loaded.dataset(), prompt.service(), prompt.params(),
-                prompt.name(), target);
+        Map<String, Integer> counts = BigRecExport.write(loaded.dataset(), prompt.instance(), prompt.name(), target);
         counts.forEach((file, rows) -> System.out.printf("%s: %,d rows%n", target.resolve(file), rows));
         return null;
     }

@@ -29,8 +29,7 @@ public final class BigRecExport {
     }
 
     /** Writes the three files; returns the number of rows per file name. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public static Map<String, Integer> write(RecDataset dataset, PromptTemplate template, Object params, String templateName,
+    public static Map<String, Integer> write(RecDataset dataset, PromptTemplate template, String templateName,
                                              Path folder) throws IOException {
         Map<String, Item> items = dataset.itemsById();
         Map<String, List<Example>> splits = new LinkedHashMap<>();
@@ -43,12 +42,12 @@ public final class BigRecExport {
             for (Example e : split.getValue()) {
                 PromptInput input = new PromptInput(dataset.domain(),
                         e.history().stream().map(id -> items.get(id).title()).toList(), items.get(e.target()).title());
-                Optional<?> row = template.instructionRow(input, params);
+                Optional<InstructionRow> row = template.instructionRow(input);
                 if (row.isEmpty()) {
                     throw new IllegalArgumentException("prompt plugin '" + templateName
                             + "' has no instruction/input layout to export; use 'alpaca'");
                 }
-                rows.add((InstructionRow) row.get());
+                rows.add(row.get());
             }
             files.put(split.getKey(), rows);
         }

@@ -26,7 +26,6 @@ import java.util.Map;
  * A variant's evaluation: each protocol ranks the catalogue for the test cases under each history mode; the
  * runtime computes the metrics from the target ranks, the popularity profiles and the predictions files.
  */
-@SuppressWarnings({"unchecked", "rawtypes"}) // an evaluator's parameter type is known only at run time
 final class EvaluationStage {
     private final ExperimentPlan plan;
     private final RunDirectory dir;
@@ -60,8 +59,8 @@ final class EvaluationStage {
                 long started = System.nanoTime();
                 List<CaseRanking> rankings;
                 try (NDScope ignored = new NDScope()) {
-                    rankings = protocol.service().rank(new EvaluationJob(backbone, dataset, cases, targetTexts,
-                            spec.maxK()), protocol.params());
+                    rankings = protocol.instance().rank(new EvaluationJob(backbone, dataset, cases, targetTexts,
+                            spec.maxK()));
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 Map<String, Object> entry = new LinkedHashMap<>(RankingMetrics.compute(

@@ -15,17 +15,13 @@ import java.util.Arrays;
  */
 final class ExampleEncoder {
     private final TextTokenizer tokenizer;
-    @SuppressWarnings("rawtypes")
     private final WeightingSchedule schedule;
-    private final Object scheduleParams;
 
-    ExampleEncoder(TextTokenizer tokenizer, WeightingSchedule<?> schedule, Object scheduleParams) {
+    ExampleEncoder(TextTokenizer tokenizer, WeightingSchedule schedule) {
         this.tokenizer = tokenizer;
         this.schedule = schedule;
-        this.scheduleParams = scheduleParams;
     }
 
-    @SuppressWarnings("unchecked")
     TokenizedExample encode(RenderedPrompt prompt) {
         long[] targetText = tokenizer.encodeContinuation(prompt.factual(), prompt.target());
         if (!Arrays.equals(targetText, tokenizer.encodeContinuation(prompt.counterfactual(), prompt.target()))) {
@@ -35,7 +31,7 @@ final class ExampleEncoder {
         long[] target = new long[targetText.length + 1];
         System.arraycopy(targetText, 0, target, 0, targetText.length);
         target[targetText.length] = tokenizer.eosTokenId();
-        double[] raw = schedule.weights(target.length, scheduleParams);
+        double[] raw = schedule.weights(target.length);
         if (raw.length != target.length) {
             throw new IllegalStateException("weighting schedule returned " + raw.length + " weights for "
                     + target.length + " target tokens");

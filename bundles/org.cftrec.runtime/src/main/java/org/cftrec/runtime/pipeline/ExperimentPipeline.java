@@ -6,11 +6,10 @@ import org.cftrec.api.PluginContext;
 import org.cftrec.api.data.RecDataset;
 import org.cftrec.api.data.ReferenceScores;
 import org.cftrec.api.model.Backbone;
-import org.cftrec.api.model.BackboneProvider;
 import org.cftrec.api.model.BackboneRequest;
 import org.cftrec.api.prompt.RenderedPrompt;
 import org.cftrec.api.train.StepMetrics;
-import org.cftrec.api.train.TrainerProvider;
+import org.cftrec.api.train.Trainer;
 import org.cftrec.api.train.TrainingJob;
 import org.cftrec.api.train.TrainingListener;
 import org.cftrec.api.train.TrainingResult;
@@ -38,7 +37,6 @@ import java.util.stream.Collectors;
  * tokens, training and evaluation ({@link EvaluationStage}), then results. Between stages (and at every training
  * step) it checks for a stop request and for plugins that went away.
  */
-@SuppressWarnings({"unchecked", "rawtypes"})
 public final class ExperimentPipeline {
     private static final double DATASET_SHARE = 0.05;
 
@@ -57,8 +55,7 @@ public final class ExperimentPipeline {
     /** Runs (or resumes) the experiment; returns the content of results.json. */
     public Map<String, Object> run() throws IOException {
         state.stage("dataset", 0);
-        RecDataset dataset = ((ResolvedPlugin<org.cftrec.api.data.DatasetProvider>) (ResolvedPlugin) plan.dataset())
-                .service().load(plan.dataset().params(), context);
+        RecDataset dataset = plan.dataset().instance().load(context);
         dir.writeJson("dataset.json", DatasetSummary.of(dataset));
         dir.log("dataset " + dataset.name() + ": " + dataset.catalogue().size() + " items, "
                 + dataset.train().size() + "/" + dataset.valid().size() + "/" + dataset.test().size()
@@ -103,16 +100,13 @@ public final class ExperimentPipeline {
         checkpoint();
 
         state.stage(at + "backbone", start + 0.05 * share);
-        TrainerProvider trainer = variant.trainer().service();
-        String device = trainer.device(variant.trainer().params());
+        Trainer trainer = variant.trainer().instance();
+        String device = trainer.device();
         List<String> corpus = prompts.corpus(train, valid, prompts.renderAll(dataset.test()));
-        BackboneProvider provider = plan.backbone().service();
-        try (Backbone backbone = provider.open(plan.backbone().params(),
-                new BackboneRequest(device, corpus, new PluginContext(context.seed(), context.dataRoot(),
+        try (Backbone backbone = plan.backbone().instance().open(new BackboneRequest(device, corpus, new PluginContext(context.seed(), context.dataRoot(),
                         variantDir.resolve("work"), context.allowedRoots())))) {
             dir.log(at + "backbone " + backbone.shape() + " on " + backbone.device());
-            ExampleEncoder encoder = new ExampleEncoder(backbone.tokenizer(), variant.weighting().service(),
-                    variant.weighting().params());
+            ExampleEncoder encoder = new ExampleEncoder(backbone.tokenizer(), variant.weighting().instance());
             List<TokenizedExample> trainTokens = new LazyEncodedExamples(train, encoder);
             List<TokenizedExample> validTokens = new LazyEncodedExamples(valid, encoder);
             checkpoint();
@@ -125,7 +119,7 @@ public final class ExperimentPipeline {
             TrainingJob job = new TrainingJob(backbone, data, checkpoints, Files.isDirectory(last) ? last : null,
                     context.seed(), new ProgressListener(variant.name(), start + 0.1 * share, 0.6 * share),
                     () -> state.stopRequested() || !plan.unavailable().isEmpty());
-            TrainingResult training = trainer.train(job, variant.trainer().params());
+            TrainingResult training = trainer.train(job);
             dir.log(at + "training ended after " + training.steps() + " steps: " + training.reason());
             checkpoint();
             if (training.steps() > 0) {

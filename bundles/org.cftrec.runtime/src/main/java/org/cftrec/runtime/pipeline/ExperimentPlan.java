@@ -1,15 +1,15 @@
 package org.cftrec.runtime.pipeline;
 
 import org.cftrec.runtime.plugins.PluginKind;
-import org.cftrec.api.data.DatasetProvider;
+import org.cftrec.api.data.DatasetSource;
 import org.cftrec.api.eval.Evaluator;
-import org.cftrec.api.model.BackboneProvider;
+import org.cftrec.api.model.BackboneLoader;
 import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.api.spec.ExperimentSpec;
 import org.cftrec.api.spec.ObjectiveSpec;
 import org.cftrec.api.spec.PluginRef;
 import org.cftrec.api.spec.SpecException;
-import org.cftrec.api.train.TrainerProvider;
+import org.cftrec.api.train.Trainer;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.cftrec.runtime.plugins.PluginCatalog;
 import org.cftrec.runtime.plugins.ResolvedPlugin;
@@ -19,32 +19,29 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A spec with every plugin resolved and every parameter bound: what a run executes. Building it is the
+ * A spec with every plugin resolved and bound once to its parameters: what a run executes. Building it is the
  * validation of a spec; all problems are reported together.
  */
-public record ExperimentPlan(ExperimentSpec spec, ResolvedPlugin<DatasetProvider> dataset,
-                             ResolvedPlugin<PromptTemplate> prompt, ResolvedPlugin<BackboneProvider> backbone,
+public record ExperimentPlan(ExperimentSpec spec, ResolvedPlugin<DatasetSource> dataset,
+                             ResolvedPlugin<PromptTemplate> prompt, ResolvedPlugin<BackboneLoader> backbone,
                              List<ResolvedPlugin<Evaluator>> evaluators, List<VariantPlan> variants) {
 
     /** One variant: its objective, weighting schedule and trainer. */
     public record VariantPlan(String name, ObjectiveSpec objective, ResolvedPlugin<WeightingSchedule> weighting,
-                              ResolvedPlugin<TrainerProvider> trainer) {
+                              ResolvedPlugin<Trainer> trainer) {
     }
 
     public static ExperimentPlan of(ExperimentSpec spec, PluginCatalog catalog) {
         List<String> problems = new ArrayList<>();
-        var dataset = attempt(problems, () -> catalog.resolve(PluginKind.DATASET, spec.dataset(), "dataset",
-                DatasetProvider.class));
-        var prompt = attempt(problems, () -> catalog.resolve(PluginKind.PROMPT, spec.prompt(), "prompt",
-                PromptTemplate.class));
-        var backbone = attempt(problems, () -> catalog.resolve(PluginKind.BACKBONE, spec.backbone(), "backbone",
-                BackboneProvider.class));
+        var dataset = attempt(problems, () -> catalog.resolve(PluginKind.DATASET, spec.dataset(), "dataset"));
+        var prompt = attempt(problems, () -> catalog.resolve(PluginKind.PROMPT, spec.prompt(), "prompt"));
+        var backbone = attempt(problems, () -> catalog.resolve(PluginKind.BACKBONE, spec.backbone(), "backbone"));
         List<ResolvedPlugin<Evaluator>> evaluators = new ArrayList<>();
         List<PluginRef> protocols = spec.evaluation().protocols();
         for (int i = 0; i < protocols.size(); i++) {
             PluginRef ref = protocols.get(i);
             String path = "evaluation.protocols[" + i + "]";
-            var evaluator = attempt(problems, () -> catalog.resolve(PluginKind.EVALUATOR, ref, path, Evaluator.class));
+            var evaluator = attempt(problems, () -> catalog.resolve(PluginKind.EVALUATOR, ref, path));
             evaluators.add(evaluator);
         }
         List<VariantPlan> variants = new ArrayList<>();
@@ -55,9 +52,9 @@ public record ExperimentPlan(ExperimentSpec spec, ResolvedPlugin<DatasetProvider
             boolean ownTrainer = spec.variants().get(i).trainer() != null;
             String at = "variants[" + i + "].";
             var weighting = attempt(problems, () -> catalog.resolve(PluginKind.WEIGHTING, v.weighting(),
-                    ownWeighting ? at + "weighting" : "weighting", WeightingSchedule.class));
+                    ownWeighting ? at + "weighting" : "weighting"));
             var trainer = attempt(problems, () -> catalog.resolve(PluginKind.TRAINER, v.trainer(),
-                    ownTrainer ? at + "trainer" : "trainer", TrainerProvider.class));
+                    ownTrainer ? at + "trainer" : "trainer"));
             variants.add(new VariantPlan(v.name(), v.objective(), weighting, trainer));
         }
         if (!problems.isEmpty()) {

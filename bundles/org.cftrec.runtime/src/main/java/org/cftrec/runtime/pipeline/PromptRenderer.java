@@ -18,23 +18,20 @@ import java.util.Map;
 import java.util.Random;
 
 /** Renders the prompts of a dataset's examples with the run's template: training, evaluation cases, corpus. */
-@SuppressWarnings({"unchecked", "rawtypes"}) // the template's parameter type is known only at run time
 final class PromptRenderer {
     private final PromptTemplate template;
-    private final Object params;
     private final RecDataset dataset;
     private final Map<String, Item> items;
 
     PromptRenderer(ResolvedPlugin<PromptTemplate> plugin, RecDataset dataset) {
-        this.template = plugin.service();
-        this.params = plugin.params();
+        this.template = plugin.instance();
         this.dataset = dataset;
         this.items = dataset.itemsById();
     }
 
     RenderedPrompt render(List<String> history, String target) {
         List<String> titles = history.stream().map(id -> items.get(id).title()).toList();
-        return template.render(new PromptInput(dataset.domain(), titles, items.get(target).title()), params);
+        return template.render(new PromptInput(dataset.domain(), titles, items.get(target).title()));
     }
 
     List<RenderedPrompt> renderAll(List<Example> examples) {

@@ -1,6 +1,5 @@
 package org.cftrec.runtime.run;
 
-import org.cftrec.api.data.DatasetProvider;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.PluginInfo;
 import org.cftrec.api.run.RunInfo;
@@ -188,11 +187,9 @@ public class RunManager implements ExperimentService {
     }
 
     /** The dataset's files exist and lie in the allowed roots (checked without reading them). */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private void checkData(ExperimentPlan plan) {
         try {
-            ((DatasetProvider) plan.dataset().service()).checkData(plan.dataset().params(),
-                    dataAccess.context(plan.spec().seed(), runsRoot));
+            plan.dataset().instance().checkData(dataAccess.context(plan.spec().seed(), runsRoot));
         } catch (IOException | IllegalArgumentException e) {
             throw new SpecException("dataset.params: " + e.getMessage(), e);
         }

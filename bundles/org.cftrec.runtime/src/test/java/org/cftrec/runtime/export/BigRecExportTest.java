@@ -40,10 +40,9 @@ public class BigRecExportTest {
 
     @Test
     public void rowsHoldBigRecFieldsWhoseAlpacaLayoutIsTheFactualPrompt() throws Exception {
-        AlpacaTemplate alpaca = new AlpacaTemplate();
-        AlpacaTemplate.Params params = new AlpacaTemplate.Params(null, null);
+        PromptTemplate alpaca = new AlpacaTemplate().bind(new AlpacaTemplate.Params(null, null));
         Path out = folder.getRoot().toPath().resolve("bigrec");
-        Map<String, Integer> counts = BigRecExport.write(dataset(), alpaca, params, "alpaca", out);
+        Map<String, Integer> counts = BigRecExport.write(dataset(), alpaca, "alpaca", out);
         assertEquals(Map.of("train.json", 2, "valid.json", 1, "test.json", 0), counts);
         JsonNode train = new ObjectMapper().readTree(Files.readString(out.resolve("train.json")));
         JsonNode first = train.get(0);
@@ -54,7 +53,7 @@ public class BigRecExportTest {
         assertEquals("\"Casino\"", first.get("output").asText());
         assertEquals(3, first.size());
         RenderedPrompt rendered = alpaca.render(new PromptInput(new Domain("movie", "movies"),
-                List.of("Toy Story (1995)", "Heat \"Director's Cut\""), "Casino"), params);
+                List.of("Toy Story (1995)", "Heat \"Director's Cut\""), "Casino"));
         assertEquals("Below is an instruction that describes a task, paired with an input that provides further "
                 + "context. Write a response that appropriately completes the request.\n\n### Instruction:\n"
                 + first.get("instruction").asText() + "\n\n### Input:\n" + first.get("input").asText()
@@ -64,27 +63,11 @@ public class BigRecExportTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     public void templatesWithoutInstructionLayoutAreRefusedBeforeAnyFileIsWritten() {
-        PromptTemplate<Object> plain = new PromptTemplate<>() {
-            @Override
-            public RenderedPrompt render(PromptInput input, Object params) {
-                return new RenderedPrompt("p", "q", input.targetTitle());
-            }
-
-            @Override
-            public Class<Object> parameterType() {
-                return Object.class;
-            }
-
-            @Override
-            public String description() {
-                return "plain";
-            }
-        };
+        PromptTemplate plain = input -> new RenderedPrompt("p", "q", input.targetTitle());
         Path out = folder.getRoot().toPath().resolve("none");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BigRecExport.write(dataset(), plain, null, "plain", out));
+                () -> BigRecExport.write(dataset(), plain, "plain", out));
         assertEquals("prompt plugin 'plain' has no instruction/input layout to export; use 'alpaca'", e.getMessage());
         assertFalse(Files.exists(out));
     }

@@ -10,6 +10,7 @@ import org.cftrec.api.eval.EvaluationJob;
 import org.cftrec.api.model.Backbone;
 import org.cftrec.api.model.TextTokenizer;
 import org.cftrec.api.prompt.PromptInput;
+import org.cftrec.api.prompt.PromptTemplate;
 import org.cftrec.api.prompt.RenderedPrompt;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.cftrec.backbone.llama.HfTokenizer;
@@ -99,11 +100,10 @@ public class RealTokenizerTargetsTest {
 
     @Test
     public void bothFamiliesAgreeWithTheTrieUnderTheAlpacaPrompt() {
-        AlpacaTemplate alpaca = new AlpacaTemplate();
-        AlpacaTemplate.Params params = new AlpacaTemplate.Params(null, null);
+        PromptTemplate alpaca = new AlpacaTemplate().bind(new AlpacaTemplate.Params(null, null));
         List<String> sample = titles.subList(0, Math.min(300, titles.size()));
         for (TextTokenizer tokenizer : List.of(qwen, llama)) {
-            check(tokenizer, sample, input -> alpaca.render(input, params));
+            check(tokenizer, sample, alpaca::render);
         }
     }
 
@@ -130,9 +130,7 @@ public class RealTokenizerTargetsTest {
     private static final Domain DOMAIN = new Domain("movie", "movies");
 
     private static Function<PromptInput, RenderedPrompt> d3() {
-        D3Template d3 = new D3Template();
-        D3Template.Params params = new D3Template.Params(null, null, null);
-        return input -> d3.render(input, params);
+        return new D3Template().bind(new D3Template.Params(null, null, null))::render;
     }
 
     private void checkEveryTitle(TextTokenizer tokenizer, Function<PromptInput, RenderedPrompt> template) {
@@ -144,7 +142,7 @@ public class RealTokenizerTargetsTest {
      * built from, decode back to the rendered text, and equal the tail of the whole sequence's ids.
      */
     private static void check(TextTokenizer tokenizer, List<String> targets, Function<PromptInput, RenderedPrompt> template) {
-        ExampleEncoder encoder = new ExampleEncoder(tokenizer, new Uniform(), null);
+        ExampleEncoder encoder = new ExampleEncoder(tokenizer, UNIFORM);
         Map<String, String> targetTexts = new LinkedHashMap<>();
         List<RenderedPrompt> rendered = new ArrayList<>();
         List<EvaluationCase> cases = new ArrayList<>();
@@ -205,17 +203,9 @@ public class RealTokenizerTargetsTest {
         return out;
     }
 
-    private static final class Uniform implements WeightingSchedule<Void> {
-        @Override
-        public Class<Void> parameterType() {
-            return Void.class;
-        }
-
-        @Override
-        public double[] weights(int tokenCount, Void params) {
-            double[] w = new double[tokenCount];
-            Arrays.fill(w, 1.0);
-            return w;
-        }
-    }
+    private static final WeightingSchedule UNIFORM = tokenCount -> {
+        double[] w = new double[tokenCount];
+        Arrays.fill(w, 1.0);
+        return w;
+    };
 }

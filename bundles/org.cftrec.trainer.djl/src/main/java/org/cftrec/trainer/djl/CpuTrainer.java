@@ -1,7 +1,8 @@
 package org.cftrec.trainer.djl;
 
-import org.cftrec.api.Plugin;
-import org.cftrec.api.train.TrainerProvider;
+import org.cftrec.api.PluginName;
+import org.cftrec.api.train.TrainerPlugin;
+import org.cftrec.api.train.Trainer;
 import org.cftrec.api.train.TrainingJob;
 import org.cftrec.api.train.TrainingResult;
 import org.osgi.service.component.annotations.Component;
@@ -9,26 +10,31 @@ import org.osgi.service.component.annotations.Component;
 import java.io.IOException;
 
 /** Plugin {@code cpu}: the training loop on the CPU, float32. */
-@Component(service = TrainerProvider.class, property = Plugin.NAME_PROPERTY + "=cpu")
-public class CpuTrainer implements TrainerProvider<TrainerParams> {
+@Component(service = TrainerPlugin.class)
+@PluginName(name = "cpu",
+        description = "AdamW on the CPU: warm-up/decay, accumulation, clipping, early stopping, exact resume")
+public class CpuTrainer implements TrainerPlugin<TrainerParams> {
 
     @Override
-    public Class<TrainerParams> parameterType() {
-        return TrainerParams.class;
+    public Trainer bind(TrainerParams params) {
+        return new Trainer() {
+            @Override
+            public String device() {
+                return CpuTrainer.this.device(params);
+            }
+
+            @Override
+            public TrainingResult train(TrainingJob job) throws IOException {
+                return CpuTrainer.this.train(job, params);
+            }
+        };
     }
 
-    @Override
-    public String description() {
-        return "AdamW on the CPU: warm-up/decay, accumulation, clipping, early stopping, exact resume";
-    }
-
-    @Override
-    public String device(TrainerParams params) {
+    private String device(TrainerParams params) {
         return "cpu";
     }
 
-    @Override
-    public TrainingResult train(TrainingJob job, TrainerParams params) throws IOException {
+    private TrainingResult train(TrainingJob job, TrainerParams params) throws IOException {
         return new TrainingLoop(job, params).run();
     }
 }

@@ -1,8 +1,9 @@
 package org.cftrec.trainer.djl;
 
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import ai.djl.engine.Engine;
-import org.cftrec.api.train.TrainerProvider;
+import org.cftrec.api.train.TrainerPlugin;
+import org.cftrec.api.train.Trainer;
 import org.cftrec.api.train.TrainingJob;
 import org.cftrec.api.train.TrainingResult;
 import org.osgi.service.component.annotations.Component;
@@ -13,21 +14,26 @@ import java.io.IOException;
  * Plugin {@code gpu}: the same loop on one CUDA device ({@code device} = its index). It never falls back to
  * the CPU: without a visible GPU it fails with a message saying how to get CUDA natives.
  */
-@Component(service = TrainerProvider.class, property = Plugin.NAME_PROPERTY + "=gpu")
-public class GpuTrainer implements TrainerProvider<TrainerParams> {
+@Component(service = TrainerPlugin.class)
+@PluginName(name = "gpu", description = "the cpu trainer's loop on one CUDA device (params.device = index)")
+public class GpuTrainer implements TrainerPlugin<TrainerParams> {
 
     @Override
-    public Class<TrainerParams> parameterType() {
-        return TrainerParams.class;
+    public Trainer bind(TrainerParams params) {
+        return new Trainer() {
+            @Override
+            public String device() {
+                return GpuTrainer.this.device(params);
+            }
+
+            @Override
+            public TrainingResult train(TrainingJob job) throws IOException {
+                return GpuTrainer.this.train(job, params);
+            }
+        };
     }
 
-    @Override
-    public String description() {
-        return "the cpu trainer's loop on one CUDA device (params.device = index)";
-    }
-
-    @Override
-    public String device(TrainerParams params) {
+    private String device(TrainerParams params) {
         Engine engine = Engine.getInstance();
         int visible = engine.getGpuCount();
         if (params.device() >= visible) {
@@ -38,8 +44,7 @@ public class GpuTrainer implements TrainerProvider<TrainerParams> {
         return "gpu" + params.device();
     }
 
-    @Override
-    public TrainingResult train(TrainingJob job, TrainerParams params) throws IOException {
+    private TrainingResult train(TrainingJob job, TrainerParams params) throws IOException {
         device(params);
         return new TrainingLoop(job, params).run();
     }

@@ -1,8 +1,9 @@
 package org.cftrec.trainer.djl;
 
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
 import ai.djl.engine.Engine;
-import org.cftrec.api.train.TrainerProvider;
+import org.cftrec.api.train.TrainerPlugin;
+import org.cftrec.api.train.Trainer;
 import org.cftrec.api.train.TrainingJob;
 import org.cftrec.api.train.TrainingResult;
 import org.osgi.service.component.annotations.Component;
@@ -17,27 +18,32 @@ import java.util.List;
  * step's micro-batches are dealt to the devices (see {@link TrainingLoop}). Use {@code accumulation} >= the
  * number of GPUs so that every device gets work. Never falls back to the CPU.
  */
-@Component(service = TrainerProvider.class, property = Plugin.NAME_PROPERTY + "=multi-gpu")
-public class MultiGpuTrainer implements TrainerProvider<TrainerParams> {
+@Component(service = TrainerPlugin.class)
+@PluginName(name = "multi-gpu",
+        description = "data parallel over all visible CUDA devices (micro-batches dealt to gpu0..gpuN-1)")
+public class MultiGpuTrainer implements TrainerPlugin<TrainerParams> {
 
     @Override
-    public Class<TrainerParams> parameterType() {
-        return TrainerParams.class;
+    public Trainer bind(TrainerParams params) {
+        return new Trainer() {
+            @Override
+            public String device() {
+                return MultiGpuTrainer.this.device(params);
+            }
+
+            @Override
+            public TrainingResult train(TrainingJob job) throws IOException {
+                return MultiGpuTrainer.this.train(job, params);
+            }
+        };
     }
 
-    @Override
-    public String description() {
-        return "data parallel over all visible CUDA devices (micro-batches dealt to gpu0..gpuN-1)";
-    }
-
-    @Override
-    public String device(TrainerParams params) {
+    private String device(TrainerParams params) {
         gpus();
         return "gpu0";
     }
 
-    @Override
-    public TrainingResult train(TrainingJob job, TrainerParams params) throws IOException {
+    private TrainingResult train(TrainingJob job, TrainerParams params) throws IOException {
         int gpus = gpus();
         List<String> replicas = new ArrayList<>();
         for (int i = 1; i < gpus; i++) {

@@ -211,7 +211,7 @@ public class TrainingLoopTest {
     @Test
     public void multiGpuTrainerRefusesWhenNoGpuIsVisible() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new MultiGpuTrainer().device(TrainerParams.defaults()));
+                () -> new MultiGpuTrainer().bind(TrainerParams.defaults()).device());
         assertTrue(e.getMessage(), e.getMessage().startsWith("trainer 'multi-gpu': DJL's PyTorch"));
         assertTrue(e.getMessage(), e.getMessage().contains("sees no GPU"));
     }
@@ -219,7 +219,7 @@ public class TrainingLoopTest {
     @Test
     public void gpuTrainerRefusesWhenNoGpuIsVisible() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new GpuTrainer().device(TrainerParams.defaults()));
+                () -> new GpuTrainer().bind(TrainerParams.defaults()).device());
         assertTrue(e.getMessage(), e.getMessage().startsWith("trainer 'gpu': no CUDA device gpu(0)"));
     }
 

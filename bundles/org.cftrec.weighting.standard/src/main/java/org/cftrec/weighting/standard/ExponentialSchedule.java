@@ -1,13 +1,15 @@
 package org.cftrec.weighting.standard;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
+import org.cftrec.api.weighting.WeightingPlugin;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.osgi.service.component.annotations.Component;
 
 /** w_k = gamma^(k-1): 1 on the first token, decaying geometrically. */
-@Component(service = WeightingSchedule.class, property = Plugin.NAME_PROPERTY + "=exponential")
-public class ExponentialSchedule implements WeightingSchedule<ExponentialSchedule.Params> {
+@Component(service = WeightingPlugin.class)
+@PluginName(name = "exponential", description = "gamma^(k-1): geometric decay from the first target token")
+public class ExponentialSchedule implements WeightingPlugin<ExponentialSchedule.Params> {
 
     public record Params(
             @JsonPropertyDescription("decay factor in (0, 1]; default 0.8") Double gamma) {
@@ -20,17 +22,11 @@ public class ExponentialSchedule implements WeightingSchedule<ExponentialSchedul
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public WeightingSchedule bind(Params params) {
+        return n -> weights(n, params);
     }
 
-    @Override
-    public String description() {
-        return "gamma^(k-1): geometric decay from the first target token";
-    }
-
-    @Override
-    public double[] weights(int n, Params params) {
+    private double[] weights(int n, Params params) {
         Schedules.checkCount(n);
         double[] w = new double[n];
         double value = 1.0;

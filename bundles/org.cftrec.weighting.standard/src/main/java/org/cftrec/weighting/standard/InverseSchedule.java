@@ -1,7 +1,8 @@
 package org.cftrec.weighting.standard;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
+import org.cftrec.api.weighting.WeightingPlugin;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.osgi.service.component.annotations.Component;
 
@@ -9,8 +10,9 @@ import org.osgi.service.component.annotations.Component;
  * The earlier form in the reference code base: w_k = 1 - k / (beta' n) for k = 1..n, with beta' &gt; 1 so
  * that every weight stays positive (the last one is 1 - 1/beta').
  */
-@Component(service = WeightingSchedule.class, property = Plugin.NAME_PROPERTY + "=inverse")
-public class InverseSchedule implements WeightingSchedule<InverseSchedule.Params> {
+@Component(service = WeightingPlugin.class)
+@PluginName(name = "inverse", description = "1 - k/(beta*n): the earlier decay of the reference code (beta > 1)")
+public class InverseSchedule implements WeightingPlugin<InverseSchedule.Params> {
 
     public record Params(
             @JsonPropertyDescription("beta' > 1; default 2") Double beta) {
@@ -23,17 +25,11 @@ public class InverseSchedule implements WeightingSchedule<InverseSchedule.Params
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public WeightingSchedule bind(Params params) {
+        return n -> weights(n, params);
     }
 
-    @Override
-    public String description() {
-        return "1 - k/(beta*n): the earlier decay of the reference code (beta > 1)";
-    }
-
-    @Override
-    public double[] weights(int n, Params params) {
+    private double[] weights(int n, Params params) {
         Schedules.checkCount(n);
         double[] w = new double[n];
         for (int k = 1; k <= n; k++) {

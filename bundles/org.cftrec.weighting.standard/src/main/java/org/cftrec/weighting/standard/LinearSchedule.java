@@ -1,7 +1,8 @@
 package org.cftrec.weighting.standard;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
+import org.cftrec.api.weighting.WeightingPlugin;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.osgi.service.component.annotations.Component;
 
@@ -9,8 +10,10 @@ import org.osgi.service.component.annotations.Component;
  * The reference code's schedule: w_k = 1 - (k-1)(1-beta)/(n-1) for k = 1..n, i.e. 1.0 on the first target
  * token falling linearly to beta on the last; n = 1 gives w = 1.
  */
-@Component(service = WeightingSchedule.class, property = Plugin.NAME_PROPERTY + "=linear")
-public class LinearSchedule implements WeightingSchedule<LinearSchedule.Params> {
+@Component(service = WeightingPlugin.class)
+@PluginName(name = "linear",
+        description = "1 on the first target token, linearly down to beta on the last (reference CFT)")
+public class LinearSchedule implements WeightingPlugin<LinearSchedule.Params> {
 
     public record Params(
             @JsonPropertyDescription("weight of the last token, in (0, 1]; default 0.25") Double beta) {
@@ -23,17 +26,11 @@ public class LinearSchedule implements WeightingSchedule<LinearSchedule.Params> 
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public WeightingSchedule bind(Params params) {
+        return n -> weights(n, params);
     }
 
-    @Override
-    public String description() {
-        return "1 on the first target token, linearly down to beta on the last (reference CFT)";
-    }
-
-    @Override
-    public double[] weights(int n, Params params) {
+    private double[] weights(int n, Params params) {
         Schedules.checkCount(n);
         double[] w = new double[n];
         for (int k = 1; k <= n; k++) {

@@ -1,13 +1,15 @@
 package org.cftrec.weighting.standard;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.cftrec.api.Plugin;
+import org.cftrec.api.PluginName;
+import org.cftrec.api.weighting.WeightingPlugin;
 import org.cftrec.api.weighting.WeightingSchedule;
 import org.osgi.service.component.annotations.Component;
 
 /** 1 on the first m target tokens, then a constant floor. */
-@Component(service = WeightingSchedule.class, property = Plugin.NAME_PROPERTY + "=step")
-public class StepSchedule implements WeightingSchedule<StepSchedule.Params> {
+@Component(service = WeightingPlugin.class)
+@PluginName(name = "step", description = "1 on the first m target tokens, then a floor")
+public class StepSchedule implements WeightingPlugin<StepSchedule.Params> {
 
     public record Params(
             @JsonPropertyDescription("how many leading tokens weigh 1, >= 1; default 3") Integer first,
@@ -25,17 +27,11 @@ public class StepSchedule implements WeightingSchedule<StepSchedule.Params> {
     }
 
     @Override
-    public Class<Params> parameterType() {
-        return Params.class;
+    public WeightingSchedule bind(Params params) {
+        return n -> weights(n, params);
     }
 
-    @Override
-    public String description() {
-        return "1 on the first m target tokens, then a floor";
-    }
-
-    @Override
-    public double[] weights(int n, Params params) {
+    private double[] weights(int n, Params params) {
         Schedules.checkCount(n);
         double[] w = new double[n];
         for (int k = 0; k < n; k++) {

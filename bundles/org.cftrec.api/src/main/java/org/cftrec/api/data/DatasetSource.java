@@ -2,18 +2,19 @@ package org.cftrec.api.data;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
-import org.cftrec.api.Plugin;
 import org.cftrec.api.PluginContext;
 
 import java.io.IOException;
 
 /**
- * Plugin kind {@code dataset}: loads a {@link RecDataset}. Malformed input must fail with the file and
- * line in the message; a provider never returns a partial dataset.
+ * Loads a {@link RecDataset}, with the plugin's parameters already bound. Malformed input must fail with the
+ * file and line in the message; a source never returns a partial dataset.
  */
 @ConsumerType
-public interface DatasetProvider<P> extends Plugin<P> {
-    RecDataset load(P params, PluginContext context) throws IOException;
+public interface DatasetSource {
+
+    /** Reads the data; every file goes through the context's {@code resolveData*} methods. */
+    RecDataset load(PluginContext context) throws IOException;
 
     /**
      * Checks, without reading the data, that every file the parameters name is where the context allows and
@@ -22,6 +23,6 @@ public interface DatasetProvider<P> extends Plugin<P> {
      *
      * @throws IOException or IllegalArgumentException naming the parameter and the path
      */
-    default void checkData(P params, PluginContext context) throws IOException {
+    default void checkData(PluginContext context) throws IOException {
     }
 }
