@@ -62,16 +62,18 @@ public class BigRecEvaluator implements EvaluatorPlugin<BigRecEvaluator.Params> 
         List<String> ids = new ArrayList<>(job.targetTexts().keySet());
         List<long[]> itemTokens = new ArrayList<>(job.targetTokens().values()); // catalogue order, as ids
         float[][] items = embed(model, itemTokens);
-        FreeBeamSearch search = new FreeBeamSearch(model, params.beams(), params.lengthPenalty(), params.maxTokens());
+        BeamSearch<SearchSpace.Generated> search = new BeamSearch<>(model,
+                SearchSpace.anyToken(model.tokenizer().eosTokenId()), params.beams(), params.lengthPenalty(),
+                params.maxTokens());
         List<CaseRanking> rankings = new ArrayList<>();
         List<EvaluationCase> cases = job.cases();
         for (List<EvaluationCase> chunk : PromptBatch.balancedBatches(cases, params.batchCases())) {
-            List<List<FreeBeamSearch.Hypothesis>> generated = search.search(chunk.stream().map(EvaluationCase::prompt).toList());
+            List<List<BeamSearch.Hypothesis<SearchSpace.Generated>>> generated = search.search(chunk.stream().map(EvaluationCase::prompt).toList());
             // The grounded beams of the whole chunk are embedded together (one batched forward, not one per case).
-            List<List<FreeBeamSearch.Hypothesis>> grounded = generated.stream()
+            List<List<BeamSearch.Hypothesis<SearchSpace.Generated>>> grounded = generated.stream()
                     .map(beams -> params.mergeBeams() ? beams : beams.subList(0, Math.min(1, beams.size()))).toList();
-            float[][] embedded = embed(model, grounded.stream().flatMap(List::stream).map(h -> h.tokens().length == 0
-                    ? new long[] {model.tokenizer().eosTokenId()} : h.tokens()).toList());
+            float[][] embedded = embed(model, grounded.stream().flatMap(List::stream).map(h -> h.end().tokens().length == 0
+                    ? new long[] {model.tokenizer().eosTokenId()} : h.end().tokens()).toList());
             int offset = 0;
             for (int i = 0; i < chunk.size(); i++) {
                 int count = grounded.get(i).size();
@@ -84,7 +86,7 @@ public class BigRecEvaluator implements EvaluatorPlugin<BigRecEvaluator.Params> 
     }
 
     /** A case's ranking: the grounded beams' embeddings ranked against the items', merged round-robin. */
-    private static CaseRanking ranking(EvaluationJob job, EvaluationCase c, List<FreeBeamSearch.Hypothesis> beams,
+    private static CaseRanking ranking(EvaluationJob job, EvaluationCase c, List<BeamSearch.Hypothesis<SearchSpace.Generated>> beams,
                                        float[][] generated, float[][] items, List<String> ids) {
         Backbone model = job.backbone();
         List<List<String>> perBeam = new ArrayList<>();
@@ -106,7 +108,7 @@ public class BigRecEvaluator implements EvaluatorPlugin<BigRecEvaluator.Params> 
                 break;
             }
         }
-        List<String> texts2 = beams.stream().map(h -> model.tokenizer().decode(h.tokens())).toList();
+        List<String> texts2 = beams.stream().map(h -> model.tokenizer().decode(h.end().tokens())).toList();
         return new CaseRanking(rank, order.subList(0, Math.min(job.maxRank(), order.size())), texts2);
     }
 

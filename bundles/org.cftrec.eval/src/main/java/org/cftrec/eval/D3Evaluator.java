@@ -49,12 +49,12 @@ public class D3Evaluator implements EvaluatorPlugin<D3Evaluator.Params> {
 
     private List<CaseRanking> rank(EvaluationJob job, Params params) {
         TitleTrie trie = TitleTrie.of(job);
-        ConstrainedBeamSearch search = new ConstrainedBeamSearch(job.backbone(), trie, params.beams(),
+        BeamSearch<TitleTrie.Node> search = new BeamSearch<>(job.backbone(), SearchSpace.titles(trie), params.beams(),
                 params.lengthPenalty(), params.maxTokens());
         List<CaseRanking> rankings = new ArrayList<>();
         List<EvaluationCase> cases = job.cases();
         for (List<EvaluationCase> chunk : PromptBatch.balancedBatches(cases, params.batchCases())) {
-            List<List<ConstrainedBeamSearch.Hypothesis>> results = search.search(
+            List<List<BeamSearch.Hypothesis<TitleTrie.Node>>> results = search.search(
                     chunk.stream().map(EvaluationCase::prompt).toList());
             for (int i = 0; i < chunk.size(); i++) {
                 rankings.add(ranking(chunk.get(i), results.get(i)));
@@ -63,7 +63,7 @@ public class D3Evaluator implements EvaluatorPlugin<D3Evaluator.Params> {
         return rankings;
     }
 
-    private static CaseRanking ranking(EvaluationCase c, List<ConstrainedBeamSearch.Hypothesis> beams) {
+    private static CaseRanking ranking(EvaluationCase c, List<BeamSearch.Hypothesis<TitleTrie.Node>> beams) {
         int rank = 0;
         List<String> items = new ArrayList<>();
         List<String> generated = new ArrayList<>();

@@ -95,17 +95,17 @@ final class PromptBatch {
     record TopTokens(long[][] tokens, float[][] logp) {
     }
 
-    /** Row-wise top k of the log-softmax of the state's last logits, selected by the engine. */
-    static TopTokens topLogProbabilities(DecodingState state, int k) {
-        NDArray logp = state.lastLogits().logSoftmax(1);
-        int rows = (int) logp.getShape().get(0);
+    /** The top k of the log-softmax of the state's last logits at the given rows, selected by the engine. */
+    static TopTokens topLogProbabilities(DecodingState state, long[] rows, int k) {
+        NDArray all = state.lastLogits();
+        NDArray logp = all.get(all.getManager().create(rows)).logSoftmax(1);
         int width = (int) Math.min(k, logp.getShape().get(1));
         ai.djl.ndarray.NDList top = logp.topK(width, 1, true, true);
         float[] values = top.get(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         long[] ids = top.get(1).toLongArray();
-        long[][] tokens = new long[rows][width];
-        float[][] best = new float[rows][width];
-        for (int r = 0; r < rows; r++) {
+        long[][] tokens = new long[rows.length][width];
+        float[][] best = new float[rows.length][width];
+        for (int r = 0; r < rows.length; r++) {
             System.arraycopy(ids, r * width, tokens[r], 0, width);
             System.arraycopy(values, r * width, best[r], 0, width);
         }

@@ -90,16 +90,88 @@ public class EvaluatorsTest {
     @Test
     public void batchedKvCacheBeamSearchEqualsANaiveFullForwardSearch() {
         TitleTrie trie = TitleTrie.of(job(1));
-        List<List<ConstrainedBeamSearch.Hypothesis>> batched =
-                new ConstrainedBeamSearch(model, trie, 4, 0.0, 32).search(PROMPTS);
+        List<List<BeamSearch.Hypothesis<TitleTrie.Node>>> batched =
+                new BeamSearch<>(model, SearchSpace.titles(trie), 4, 0.0, 32).search(PROMPTS);
         for (int c = 0; c < PROMPTS.size(); c++) {
             List<double[]> naive = naiveSearch(PROMPTS.get(c), trie, 4);
-            List<ConstrainedBeamSearch.Hypothesis> fast = batched.get(c);
+            List<BeamSearch.Hypothesis<TitleTrie.Node>> fast = batched.get(c);
             assertEquals("case " + c, naive.size(), fast.size());
             for (int i = 0; i < naive.size(); i++) {
                 assertEquals("case " + c + " beam " + i, naive.get(i)[0], fast.get(i).score(), 1e-3);
             }
         }
+    }
+
+    @Test
+    public void freeGenerationEqualsANaiveSearchOfFullForwards() {
+        long eos = model.tokenizer().eosTokenId();
+        int maxTokens = 4;
+        List<List<BeamSearch.Hypothesis<SearchSpace.Generated>>> batched =
+                new BeamSearch<>(model, SearchSpace.anyToken(eos), 3, 0.0, maxTokens).search(PROMPTS);
+        for (int c = 0; c < PROMPTS.size(); c++) {
+            List<double[]> naive = naiveFreeSearch(PROMPTS.get(c), 3, maxTokens);
+            List<BeamSearch.Hypothesis<SearchSpace.Generated>> fast = batched.get(c);
+            assertEquals("case " + c, naive.size(), fast.size());
+            for (int i = 0; i < naive.size(); i++) {
+                assertEquals("case " + c + " beam " + i, naive.get(i)[0], fast.get(i).score(), 1e-3);
+                assertEquals("case " + c + " beam " + i, (int) naive.get(i)[1], fast.get(i).end().tokens().length);
+            }
+        }
+    }
+
+    /**
+     * Free beam search without cache or batching: each beam is extended by its beams + 1 most probable tokens of a
+     * full forward (ranked here, in Java); EOS or the token limit ends a beam. Returns {score, generated length
+     * without EOS}.
+     */
+    private static List<double[]> naiveFreeSearch(String prompt, int beams, int maxTokens) {
+        long eos = model.tokenizer().eosTokenId();
+        long[] p = model.tokenizer().encode(prompt);
+        record Beam(List<Long> tokens, double score, boolean ended) {
+        }
+        List<Beam> live = List.of(new Beam(List.of(), 0, false));
+        List<Beam> finished = new ArrayList<>();
+        for (int length = 1; length <= maxTokens && !live.isEmpty(); length++) {
+            List<Beam> candidates = new ArrayList<>();
+            for (Beam b : live) {
+                long[] all = java.util.Arrays.copyOf(p, p.length + b.tokens().size());
+                for (int i = 0; i < b.tokens().size(); i++) {
+                    all[p.length + i] = b.tokens().get(i);
+                }
+                float[] last = fullLogProbabilities(all)[all.length - 1];
+                List<Integer> ranked = new ArrayList<>();
+                for (int t = 0; t < last.length; t++) {
+                    ranked.add(t);
+                }
+                ranked.sort(Comparator.comparingDouble((Integer t) -> last[t]).reversed());
+                for (int t : ranked.subList(0, beams + 1)) {
+                    List<Long> tokens = new ArrayList<>(b.tokens());
+                    if (t != eos) {
+                        tokens.add((long) t);
+                    }
+                    candidates.add(new Beam(tokens, b.score() + last[t], t == eos || length == maxTokens));
+                }
+            }
+            candidates.sort(Comparator.comparingDouble(Beam::score).reversed());
+            List<Beam> next = new ArrayList<>();
+            for (Beam c : candidates) {
+                if (c.ended()) {
+                    finished.add(c);
+                    finished.sort(Comparator.comparingDouble(Beam::score).reversed());
+                    if (finished.size() > beams) {
+                        finished.remove(finished.size() - 1);
+                    }
+                } else if (next.size() < beams) {
+                    next.add(c);
+                }
+            }
+            double worst = finished.size() < beams ? Double.NEGATIVE_INFINITY : finished.get(finished.size() - 1).score();
+            if (finished.size() >= beams && next.stream().allMatch(b -> b.score() <= worst)) {
+                break;
+            }
+            live = next;
+        }
+        return finished.stream().map(b -> new double[] {b.score(), b.tokens().size()}).toList();
     }
 
     @Test
