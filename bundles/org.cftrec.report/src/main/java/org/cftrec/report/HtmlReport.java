@@ -1,6 +1,10 @@
 package org.cftrec.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.cftrec.api.data.ReferenceScores;
+import org.cftrec.api.run.ExperimentResults;
+import org.cftrec.api.run.ModeResults;
+import org.cftrec.api.run.VariantResults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cftrec.api.AtomicFiles;
 import org.cftrec.api.run.RunReporter;
@@ -20,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,12 +44,10 @@ public class HtmlReport implements RunReporter {
     @Override
     public Path write(Path run) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        JsonNode results = JSON.readTree(run.resolve("results.json").toFile());
+        ExperimentResults results = JSON.readValue(run.resolve("results.json").toFile(), ExperimentResults.class);
         Map<String, JFreeChart> charts = new LinkedHashMap<>();
         charts.put("training-loss", lossChart(run.resolve("metrics.jsonl")));
-        Iterator<String> protocols = firstVariant(results).path("evaluation").fieldNames();
-        while (protocols.hasNext()) {
-            String protocol = protocols.next();
+        for (String protocol : results.protocols()) {
             charts.put("ndcg-" + protocol, metricChart(results, protocol, "NDCG"));
             charts.put("hr-" + protocol, metricChart(results, protocol, "HR"));
             charts.put("history-" + protocol, historyChart(results, protocol));
@@ -66,9 +67,9 @@ public class HtmlReport implements RunReporter {
                 .append("text-align:right}th{background:#f4f4f4}td:nth-child(-n+3){text-align:left}")
                 .append("img{border:1px solid #ddd;margin:8px 0}</style></head><body>");
         html.append("<h1>CFTRec run ").append(escape(run.getFileName().toString())).append("</h1>");
-        html.append("<p>Experiment <b>").append(escape(results.path("name").asText())).append("</b>, dataset <b>")
-                .append(escape(results.path("dataset").asText())).append("</b>, seed ")
-                .append(results.path("seed").asText()).append(".</p>");
+        html.append("<p>Experiment <b>").append(escape(results.name())).append("</b>, dataset <b>")
+                .append(escape(results.dataset())).append("</b>, seed ")
+                .append(results.seed()).append(".</p>");
         html.append("<h2>Results</h2>").append(table(results));
         for (Map.Entry<String, JFreeChart> chart : charts.entrySet()) {
             ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -87,11 +88,6 @@ public class HtmlReport implements RunReporter {
         Path report = run.resolve("report.html");
         AtomicFiles.write(report, html.toString().getBytes(StandardCharsets.UTF_8));
         return report;
-    }
-
-    private static JsonNode firstVariant(JsonNode results) {
-        Iterator<JsonNode> variants = results.path("variants").elements();
-        return variants.hasNext() ? variants.next() : JSON.createObjectNode();
     }
 
     /** Training loss per step and validation L_n per variant. */
@@ -115,39 +111,32 @@ public class HtmlReport implements RunReporter {
     }
 
     /** Metric@K per variant (factual history) next to the reference scores. */
-    static JFreeChart metricChart(JsonNode results, String protocol, String metric) {
+    static JFreeChart metricChart(ExperimentResults results, String protocol, String metric) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (Iterator<Map.Entry<String, JsonNode>> v = results.path("variants").fields(); v.hasNext(); ) {
-            Map.Entry<String, JsonNode> variant = v.next();
-            addMetric(data, variant.getKey(), variant.getValue().path("evaluation").path(protocol).path("factual"), metric);
-        }
-        for (JsonNode reference : results.path("references")) {
-            addMetric(data, "(" + reference.path("name").asText() + ")", reference.path("metrics"), metric);
+        results.variants().forEach((name, variant) -> {
+            ModeResults factual = variant.evaluation().getOrDefault(protocol, Map.of()).get("factual");
+            if (factual != null) {
+                addMetric(data, name, factual.metrics(), metric);
+            }
+        });
+        for (ReferenceScores reference : results.references()) {
+            addMetric(data, "(" + reference.name() + ")", reference.metrics(), metric);
         }
         return ChartFactory.createBarChart(metric + "@K by variant, " + protocol + " protocol", "K", metric, data,
                 PlotOrientation.VERTICAL, true, false, false);
     }
 
-    private static void addMetric(DefaultCategoryDataset data, String row, JsonNode metrics, String metric) {
-        for (Iterator<String> names = metrics.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (name.startsWith(metric + "@")) {
-                data.addValue(metrics.path(name).asDouble(), row, name.substring(metric.length() + 1));
-            }
-        }
+    private static void addMetric(DefaultCategoryDataset data, String row, Map<String, Double> metrics, String metric) {
+        metrics.entrySet().stream().filter(e -> e.getKey().startsWith(metric + "@"))
+                .sorted(Map.Entry.comparingByKey(ModeResults.METRIC_ORDER))
+                .forEach(e -> data.addValue(e.getValue(), row, e.getKey().substring(metric.length() + 1)));
     }
 
     /** NDCG@10 (or the largest K below it) with the history as recorded, removed and shuffled. */
-    static JFreeChart historyChart(JsonNode results, String protocol) {
+    static JFreeChart historyChart(ExperimentResults results, String protocol) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (Iterator<Map.Entry<String, JsonNode>> v = results.path("variants").fields(); v.hasNext(); ) {
-            Map.Entry<String, JsonNode> variant = v.next();
-            for (Iterator<Map.Entry<String, JsonNode>> m = variant.getValue().path("evaluation").path(protocol).fields();
-                 m.hasNext(); ) {
-                Map.Entry<String, JsonNode> mode = m.next();
-                data.addValue(mode.getValue().path("NDCG@10").asDouble(), mode.getKey(), variant.getKey());
-            }
-        }
+        results.variants().forEach((name, variant) -> variant.evaluation().getOrDefault(protocol, Map.of())
+                .forEach((mode, scores) -> data.addValue(scores.metric("NDCG@10"), mode, name)));
         return ChartFactory.createBarChart("How much each model relies on the history (NDCG@10, " + protocol + ")",
                 "variant", "NDCG@10", data, PlotOrientation.VERTICAL, true, false, false);
     }
@@ -157,25 +146,20 @@ public class HtmlReport implements RunReporter {
      * per beta of the weighting schedule; variants without a beta (e.g. SFT with uniform weights) are single
      * points. Null unless at least two variants differ in alpha or beta.
      */
-    static JFreeChart sweepChart(JsonNode results) {
+    static JFreeChart sweepChart(ExperimentResults results) {
         Map<String, XYSeries> lines = new LinkedHashMap<>();
         java.util.Set<String> settings = new java.util.HashSet<>();
-        String protocol = null;
-        for (Iterator<Map.Entry<String, JsonNode>> v = results.path("variants").fields(); v.hasNext(); ) {
-            Map.Entry<String, JsonNode> variant = v.next();
-            JsonNode r = variant.getValue();
-            if (protocol == null) {
-                Iterator<String> names = r.path("evaluation").fieldNames();
-                protocol = names.hasNext() ? names.next() : null;
-            }
-            JsonNode beta = r.path("weightingParams").path("beta");
-            double alpha = r.path("objective").path("alpha").asDouble();
-            String line = beta.isNumber() ? r.path("weighting").asText() + " beta " + beta.asText()
-                    : variant.getKey() + " (" + r.path("weighting").asText() + ")";
+        String protocol = results.protocols().stream().findFirst().orElse("");
+        for (Map.Entry<String, VariantResults> variant : results.variants().entrySet()) {
+            VariantResults r = variant.getValue();
+            Object beta = r.weightingParams().get("beta");
+            double alpha = r.objective() == null ? 0 : r.objective().alpha();
+            String line = beta instanceof Number ? r.weighting() + " beta " + beta
+                    : variant.getKey() + " (" + r.weighting() + ")";
             settings.add(alpha + "/" + line);
-            JsonNode ndcg = r.path("evaluation").path(protocol == null ? "" : protocol).path("factual").path("NDCG@10");
-            if (ndcg.isNumber()) {
-                lines.computeIfAbsent(line, k -> new XYSeries(k, true, true)).addOrUpdate(alpha, ndcg.asDouble());
+            ModeResults factual = r.evaluation().getOrDefault(protocol, Map.of()).get("factual");
+            if (factual != null && factual.metrics().containsKey("NDCG@10")) {
+                lines.computeIfAbsent(line, k -> new XYSeries(k, true, true)).addOrUpdate(alpha, factual.metric("NDCG@10"));
             }
         }
         boolean sweep = lines.values().stream().anyMatch(s -> s.getItemCount() >= 2) && settings.size() >= 3;
@@ -194,14 +178,16 @@ public class HtmlReport implements RunReporter {
     }
 
     /** Share of recommended items (top 10, factual history) per popularity quintile, and of test-history items. */
-    static JFreeChart popularityChart(JsonNode results, String protocol) {
+    static JFreeChart popularityChart(ExperimentResults results, String protocol) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        JsonNode histories = null;
-        for (Iterator<Map.Entry<String, JsonNode>> v = results.path("variants").fields(); v.hasNext(); ) {
-            Map.Entry<String, JsonNode> variant = v.next();
-            JsonNode profile = variant.getValue().path("evaluation").path(protocol).path("factual").path("popularity");
-            addQuintiles(data, variant.getKey() + " recommended", profile.path("recommendedTop10"));
-            histories = profile.path("testHistories");
+        List<Double> histories = null;
+        for (Map.Entry<String, VariantResults> variant : results.variants().entrySet()) {
+            ModeResults factual = variant.getValue().evaluation().getOrDefault(protocol, Map.of()).get("factual");
+            if (factual == null || factual.popularity() == null) {
+                continue;
+            }
+            addQuintiles(data, variant.getKey() + " recommended", factual.popularity().recommendedTop10());
+            histories = factual.popularity().testHistories();
         }
         if (histories != null) {
             addQuintiles(data, "test histories", histories);
@@ -211,13 +197,13 @@ public class HtmlReport implements RunReporter {
                 PlotOrientation.VERTICAL, true, false, false);
     }
 
-    private static void addQuintiles(DefaultCategoryDataset data, String row, JsonNode shares) {
+    private static void addQuintiles(DefaultCategoryDataset data, String row, List<Double> shares) {
         for (int q = 0; q < shares.size(); q++) {
-            data.addValue(shares.get(q).asDouble(), row, "Q" + (q + 1));
+            data.addValue(shares.get(q), row, "Q" + (q + 1));
         }
     }
 
-    private static String table(JsonNode results) {
+    private static String table(ExperimentResults results) {
         List<String[]> rows = rows(results);
         StringBuilder out = new StringBuilder("<table><tr><th>variant</th><th>protocol</th><th>history</th>"
                 + "<th>metric</th><th>value</th></tr>");
@@ -231,7 +217,7 @@ public class HtmlReport implements RunReporter {
         return out.append("</table>").toString();
     }
 
-    static String csv(JsonNode results) {
+    static String csv(ExperimentResults results) {
         StringBuilder out = new StringBuilder("variant,protocol,history,metric,value\n");
         for (String[] r : rows(results)) {
             out.append(String.join(",", r)).append('\n');
@@ -239,30 +225,14 @@ public class HtmlReport implements RunReporter {
         return out.toString();
     }
 
-    private static List<String[]> rows(JsonNode results) {
+    private static List<String[]> rows(ExperimentResults results) {
         List<String[]> rows = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> v = results.path("variants").fields(); v.hasNext(); ) {
-            Map.Entry<String, JsonNode> variant = v.next();
-            for (Iterator<Map.Entry<String, JsonNode>> p = variant.getValue().path("evaluation").fields(); p.hasNext(); ) {
-                Map.Entry<String, JsonNode> protocol = p.next();
-                for (Iterator<Map.Entry<String, JsonNode>> m = protocol.getValue().fields(); m.hasNext(); ) {
-                    Map.Entry<String, JsonNode> mode = m.next();
-                    for (Iterator<Map.Entry<String, JsonNode>> x = mode.getValue().fields(); x.hasNext(); ) {
-                        Map.Entry<String, JsonNode> metric = x.next();
-                        if (metric.getKey().contains("@")) {
-                            rows.add(new String[] {variant.getKey(), protocol.getKey(), mode.getKey(), metric.getKey(),
-                                    String.format(Locale.ROOT, "%.6f", metric.getValue().asDouble())});
-                        }
-                    }
-                }
-            }
-        }
-        for (JsonNode reference : results.path("references")) {
-            for (Iterator<Map.Entry<String, JsonNode>> x = reference.path("metrics").fields(); x.hasNext(); ) {
-                Map.Entry<String, JsonNode> metric = x.next();
-                rows.add(new String[] {"(" + reference.path("name").asText() + ")", "-", "-", metric.getKey(),
-                        String.format(Locale.ROOT, "%.6f", metric.getValue().asDouble())});
-            }
+        results.variants().forEach((variant, r) -> r.evaluation().forEach((protocol, modes) -> modes.forEach(
+                (mode, scores) -> scores.metrics().forEach((metric, value) -> rows.add(new String[] {variant, protocol,
+                        mode, metric, String.format(Locale.ROOT, "%.6f", value)})))));
+        for (ReferenceScores reference : results.references()) {
+            reference.metrics().forEach((metric, value) -> rows.add(new String[] {"(" + reference.name() + ")", "-",
+                    "-", metric, String.format(Locale.ROOT, "%.6f", value)}));
         }
         return rows;
     }

@@ -1,5 +1,6 @@
 package org.cftrec.report;
 
+import org.cftrec.api.run.ExperimentResults;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -54,8 +55,8 @@ public class HtmlReportTest {
             variants.append(", \"a").append(g[0]).append("-b").append(g[1]).append("\": ")
                     .append(variant(g[0], "linear", g[1], g[2]));
         }
-        com.fasterxml.jackson.databind.JsonNode results = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree("{\"variants\": {" + variants + "}}");
+        ExperimentResults results = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue("{\"variants\": {" + variants + "}}", ExperimentResults.class);
         org.jfree.chart.JFreeChart chart = HtmlReport.sweepChart(results);
         org.jfree.data.xy.XYSeriesCollection data = (org.jfree.data.xy.XYSeriesCollection) chart.getXYPlot().getDataset();
         assertEquals(3, data.getSeriesCount());
@@ -64,9 +65,9 @@ public class HtmlReportTest {
         assertEquals(0.14, data.getSeries(1).getY(data.getSeries(1).indexOf(0.3)).doubleValue(), 0);
         assertEquals(0.11, data.getSeries(2).getY(data.getSeries(2).indexOf(0.1)).doubleValue(), 0);
         // Two variants are a comparison, not a sweep: no chart.
-        com.fasterxml.jackson.databind.JsonNode pair = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree("{\"variants\": {\"sft\": " + variant(0, "uniform", null, 0.1) + ", \"cft\": "
-                        + variant(0.1, "linear", 0.25, 0.12) + "}}");
+        ExperimentResults pair = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue("{\"variants\": {\"sft\": " + variant(0, "uniform", null, 0.1) + ", \"cft\": "
+                        + variant(0.1, "linear", 0.25, 0.12) + "}}", ExperimentResults.class);
         assertEquals(null, HtmlReport.sweepChart(pair));
     }
 

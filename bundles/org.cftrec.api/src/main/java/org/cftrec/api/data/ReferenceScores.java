@@ -13,6 +13,6 @@ import java.util.Objects;
 public record ReferenceScores(String name, Map<String, Double> metrics) {
     public ReferenceScores {
         Objects.requireNonNull(name, "name");
-        metrics = Map.copyOf(metrics);
+        metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics)); // in the order given
     }
 }

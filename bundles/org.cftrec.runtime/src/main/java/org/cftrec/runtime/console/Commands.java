@@ -1,7 +1,7 @@
 package org.cftrec.runtime.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.cftrec.api.run.ExperimentService;
+import org.cftrec.api.run.ExperimentResults;
 import org.cftrec.api.run.RunInfo;
 import org.cftrec.api.run.RunStatus;
 import org.cftrec.runtime.oneshot.OneShotLauncher;
@@ -48,9 +48,18 @@ final class Commands {
         if (!Files.isRegularFile(file)) {
             return "run " + run.id() + " has no results yet (" + run.status() + ")";
         }
-        JsonNode results = SpecJson.MAPPER.readTree(file.toFile());
+        ExperimentResults results = readResults(file);
         Path report = run.directory().resolve("report.html");
         return ResultsTable.render(results) + (Files.exists(report) ? "report: " + report + "\n" : "");
+    }
+
+    /** A run's results.json, typed; a file that does not fit names itself and the field. */
+    static ExperimentResults readResults(Path file) throws IOException {
+        try {
+            return SpecJson.MAPPER.readValue(file.toFile(), ExperimentResults.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(file + ": not a results file this version can read: " + e.getOriginalMessage(), e);
+        }
     }
 
     /**

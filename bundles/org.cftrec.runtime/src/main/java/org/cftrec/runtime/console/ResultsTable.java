@@ -1,66 +1,58 @@
 package org.cftrec.runtime.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.karaf.shell.support.table.Col;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.cftrec.api.data.ReferenceScores;
+import org.cftrec.api.run.ExperimentResults;
+import org.cftrec.api.run.ModeResults;
+import org.cftrec.api.run.VariantResults;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * The side-by-side table of a run's results.json: one row per variant, protocol and history mode, one column
- * per metric, then the dataset's reference scores (oracle, popularity) and the drop when the history is removed.
+ * The side-by-side table of a run's results: one row per variant, protocol and history mode, one column per metric,
+ * then the reference scores (popularity, and the oracle of a synthetic dataset) in rows of their own.
  */
 final class ResultsTable {
     private ResultsTable() {
     }
 
-    static String render(JsonNode results) {
-        List<String> metrics = new ArrayList<>();
-        List<List<String>> rows = new ArrayList<>();
-        JsonNode variants = results.path("variants");
-        for (Iterator<Map.Entry<String, JsonNode>> v = variants.fields(); v.hasNext(); ) {
-            Map.Entry<String, JsonNode> variant = v.next();
-            for (Iterator<Map.Entry<String, JsonNode>> p = variant.getValue().path("evaluation").fields(); p.hasNext(); ) {
-                Map.Entry<String, JsonNode> protocol = p.next();
-                for (Iterator<Map.Entry<String, JsonNode>> m = protocol.getValue().fields(); m.hasNext(); ) {
-                    Map.Entry<String, JsonNode> mode = m.next();
-                    if (metrics.isEmpty()) {
-                        mode.getValue().fieldNames().forEachRemaining(f -> {
-                            if (f.startsWith("HR@") || f.startsWith("NDCG@")) {
-                                metrics.add(f);
-                            }
-                        });
-                    }
-                    List<String> row = new ArrayList<>(List.of(variant.getKey(), protocol.getKey(), mode.getKey()));
-                    metrics.forEach(name -> row.add(number(mode.getValue().path(name))));
-                    rows.add(row);
+    static String render(ExperimentResults results) {
+        TreeSet<String> metrics = new TreeSet<>(ModeResults.METRIC_ORDER);
+        results.variants().values().forEach(v -> v.evaluation().values()
+                .forEach(modes -> modes.values().forEach(m -> metrics.addAll(m.metrics().keySet()))));
+        ShellTable table = new ShellTable();
+        table.column("variant");
+        table.column("protocol");
+        table.column("history");
+        metrics.forEach(name -> table.column(new Col(name).alignRight()));
+        for (Map.Entry<String, VariantResults> variant : results.variants().entrySet()) {
+            for (Map.Entry<String, Map<String, ModeResults>> protocol : variant.getValue().evaluation().entrySet()) {
+                for (Map.Entry<String, ModeResults> mode : protocol.getValue().entrySet()) {
+                    List<Object> row = new ArrayList<>(List.of(variant.getKey(), protocol.getKey(), mode.getKey()));
+                    metrics.forEach(name -> row.add(number(mode.getValue().metrics().get(name))));
+                    table.addRow().addContent(row);
                 }
             }
         }
-        for (JsonNode reference : results.path("references")) {
-            List<String> row = new ArrayList<>(List.of("(" + reference.path("name").asText() + ")", "-", "-"));
-            metrics.forEach(name -> row.add(number(reference.path("metrics").path(name))));
-            rows.add(row);
+        for (ReferenceScores reference : results.references()) {
+            List<Object> row = new ArrayList<>(List.of("(" + reference.name() + ")", "-", "-"));
+            metrics.forEach(name -> row.add(number(reference.metrics().get(name))));
+            table.addRow().addContent(row);
         }
-        List<String> header = new ArrayList<>(List.of("variant", "protocol", "history"));
-        header.addAll(metrics);
-        StringBuilder out = new StringBuilder(format(header)).append('\n');
-        rows.forEach(r -> out.append(format(r)).append('\n'));
-        return out.toString();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        table.print(new PrintStream(out, true, StandardCharsets.UTF_8), true);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static String number(JsonNode value) {
-        return value.isNumber() ? String.format(Locale.ROOT, "%.4f", value.asDouble()) : "-";
-    }
-
-    private static String format(List<String> cells) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            String cell = cells.get(i);
-            line.append(i < 3 ? String.format("%-10s", cell) : String.format("%9s", cell)).append(' ');
-        }
-        return line.toString().stripTrailing();
+    private static String number(Double value) {
+        return value == null ? "-" : String.format(Locale.ROOT, "%.4f", value);
     }
 }

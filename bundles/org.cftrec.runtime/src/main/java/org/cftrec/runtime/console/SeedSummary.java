@@ -1,9 +1,11 @@
 package org.cftrec.runtime.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.cftrec.api.run.ExperimentResults;
+import org.cftrec.api.run.ModeResults;
+import org.cftrec.api.run.TrainingSummary;
+import org.cftrec.api.run.VariantResults;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,28 +19,26 @@ final class SeedSummary {
     private SeedSummary() {
     }
 
-    static String render(List<JsonNode> runs, List<String> metrics) {
+    static String render(List<ExperimentResults> runs, List<String> metrics) {
         // key "variant|protocol|mode" -> column -> values over the runs, in first-seen order
         Map<String, Map<String, List<Double>>> cells = new LinkedHashMap<>();
         List<String> seeds = new ArrayList<>();
-        for (JsonNode run : runs) {
-            seeds.add(run.path("seed").asText());
-            for (Iterator<Map.Entry<String, JsonNode>> v = run.path("variants").fields(); v.hasNext(); ) {
-                Map.Entry<String, JsonNode> variant = v.next();
-                double validation = variant.getValue().path("training").path("bestValidationLoss").asDouble(Double.NaN);
-                for (Iterator<Map.Entry<String, JsonNode>> p = variant.getValue().path("evaluation").fields(); p.hasNext(); ) {
-                    Map.Entry<String, JsonNode> protocol = p.next();
-                    for (Iterator<Map.Entry<String, JsonNode>> m = protocol.getValue().fields(); m.hasNext(); ) {
-                        Map.Entry<String, JsonNode> mode = m.next();
+        for (ExperimentResults run : runs) {
+            seeds.add(String.valueOf(run.seed()));
+            for (Map.Entry<String, VariantResults> variant : run.variants().entrySet()) {
+                TrainingSummary training = variant.getValue().training();
+                double validation = training == null ? Double.NaN : training.bestValidationLoss();
+                for (Map.Entry<String, Map<String, ModeResults>> protocol : variant.getValue().evaluation().entrySet()) {
+                    for (Map.Entry<String, ModeResults> mode : protocol.getValue().entrySet()) {
                         Map<String, List<Double>> row = cells.computeIfAbsent(
                                 variant.getKey() + "|" + protocol.getKey() + "|" + mode.getKey(), k -> new LinkedHashMap<>());
                         for (String metric : metrics) {
-                            JsonNode value = mode.getValue().path(metric);
-                            if (value.isNumber()) {
-                                row.computeIfAbsent(metric, k -> new ArrayList<>()).add(value.asDouble());
+                            Double value = mode.getValue().metrics().get(metric);
+                            if (value != null) {
+                                row.computeIfAbsent(metric, k -> new ArrayList<>()).add(value);
                             }
                         }
-                        row.computeIfAbsent("cases", k -> new ArrayList<>()).add(mode.getValue().path("cases").asDouble());
+                        row.computeIfAbsent("cases", k -> new ArrayList<>()).add((double) mode.getValue().cases());
                         if (!Double.isNaN(validation)) {
                             row.computeIfAbsent("val L_n", k -> new ArrayList<>()).add(validation);
                         }

@@ -1,6 +1,6 @@
 package org.cftrec.runtime.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.cftrec.api.run.ExperimentResults;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -14,6 +14,7 @@ import org.cftrec.runtime.spec.SpecJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,15 +33,15 @@ public class SummaryCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        List<JsonNode> results = new ArrayList<>();
-        for (String id : runIds) {
+        List<ExperimentResults> results = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(runIds)) { // a run named twice counts once
             RunInfo run = service.run(id).orElseThrow(() -> new IllegalArgumentException("no run '" + id
                     + "'; see cftrec:runs"));
             Path file = run.directory().resolve("results.json");
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("run " + id + " has no results.json (status " + run.status() + ")");
             }
-            results.add(SpecJson.MAPPER.readTree(file.toFile()));
+            results.add(Commands.readResults(file));
         }
         System.out.print(SeedSummary.render(results, Arrays.stream(metrics.split(",")).map(String::strip).toList()));
         return null;

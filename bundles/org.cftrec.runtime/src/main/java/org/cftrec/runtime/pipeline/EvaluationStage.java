@@ -9,6 +9,7 @@ import org.cftrec.api.eval.EvaluationJob;
 import org.cftrec.api.eval.Evaluator;
 import org.cftrec.api.eval.RankingMetrics;
 import org.cftrec.api.model.Backbone;
+import org.cftrec.api.run.ModeResults;
 import org.cftrec.api.spec.EvaluationSpec;
 import org.cftrec.api.spec.HistoryMode;
 import org.cftrec.runtime.plugins.ResolvedPlugin;
@@ -41,18 +42,18 @@ final class EvaluationStage {
     }
 
     /** Every protocol and history mode on the variant's model: metrics, popularity profiles, predictions files. */
-    Map<String, Object> run(String variant, Backbone backbone, RecDataset dataset, PromptRenderer prompts,
+    Map<String, Map<String, ModeResults>> run(String variant, Backbone backbone, RecDataset dataset, PromptRenderer prompts,
                             Path variantDir) throws IOException {
         EvaluationSpec spec = plan.spec().evaluation();
         Map<String, String> targetTexts = prompts.targetTexts();
         PopularityProfile popularity = new PopularityProfile(dataset);
-        Map<String, Object> byProtocol = new LinkedHashMap<>();
+        Map<String, Map<String, ModeResults>> byProtocol = new LinkedHashMap<>();
         for (ResolvedPlugin<Evaluator> protocol : plan.evaluators()) {
             int maxCases = spec.maxCases(protocol.name());
             List<Example> test = maxCases > 0 && dataset.test().size() > maxCases
                     ? dataset.test().subList(0, maxCases) : dataset.test();
             List<String> historyItems = test.stream().flatMap(e -> e.history().stream()).toList();
-            Map<String, Object> byMode = new LinkedHashMap<>();
+            Map<String, ModeResults> byMode = new LinkedHashMap<>();
             for (HistoryMode mode : spec.historyModes(protocol.name())) {
                 checkpoint.run();
                 List<EvaluationCase> cases = prompts.cases(test, mode, seed);
@@ -63,17 +64,12 @@ final class EvaluationStage {
                             spec.maxK()));
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
-                Map<String, Object> entry = new LinkedHashMap<>(RankingMetrics.compute(
-                        rankings.stream().map(CaseRanking::targetRank).toList(), spec.ks()));
-                entry.put("cases", cases.size());
-                entry.put("casesPerSecond", cases.size() / Math.max(seconds, 1e-9));
                 List<String> recommended = rankings.stream()
                         .flatMap(r -> r.topItemIds().stream().limit(10)).toList();
-                // Ordered: Map.of iterates in a per-JVM order, and results.json must be the same file every time.
-                Map<String, Object> profiles = new LinkedHashMap<>();
-                profiles.put("recommendedTop10", popularity.profile(recommended));
-                profiles.put("testHistories", popularity.profile(historyItems));
-                entry.put("popularity", profiles);
+                ModeResults entry = new ModeResults(RankingMetrics.compute(
+                        rankings.stream().map(CaseRanking::targetRank).toList(), spec.ks()), cases.size(),
+                        cases.size() / Math.max(seconds, 1e-9), new ModeResults.Popularity(
+                        popularity.profile(recommended), popularity.profile(historyItems)));
                 byMode.put(mode.name().toLowerCase(Locale.ROOT), entry);
                 PredictionsFile.write(variantDir.resolve("predictions-" + protocol.name() + "-"
                         + mode.name().toLowerCase(Locale.ROOT) + ".jsonl"), cases, rankings, targetTexts);

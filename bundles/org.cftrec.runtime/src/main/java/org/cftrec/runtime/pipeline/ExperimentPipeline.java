@@ -8,6 +8,10 @@ import org.cftrec.api.data.ReferenceScores;
 import org.cftrec.api.model.Backbone;
 import org.cftrec.api.model.BackboneRequest;
 import org.cftrec.api.prompt.RenderedPrompt;
+import org.cftrec.api.run.ExperimentResults;
+import org.cftrec.api.run.ModeResults;
+import org.cftrec.api.run.TrainingSummary;
+import org.cftrec.api.run.VariantResults;
 import org.cftrec.api.train.StepMetrics;
 import org.cftrec.api.train.Trainer;
 import org.cftrec.api.train.TrainingJob;
@@ -52,8 +56,8 @@ public final class ExperimentPipeline {
         this.context = dataAccess.context(plan.spec().seed(), dir.resolve("work"));
     }
 
-    /** Runs (or resumes) the experiment; returns the content of results.json. */
-    public Map<String, Object> run() throws IOException {
+    /** Runs (or resumes) the experiment; returns what it wrote to results.json. */
+    public ExperimentResults run() throws IOException {
         state.stage("dataset", 0);
         RecDataset dataset = plan.dataset().instance().load(context);
         dir.writeJson("dataset.json", DatasetSummary.of(dataset));
@@ -62,7 +66,7 @@ public final class ExperimentPipeline {
                 + " train/valid/test examples");
         checkpoint();
 
-        Map<String, Object> variants = new LinkedHashMap<>();
+        Map<String, VariantResults> variants = new LinkedHashMap<>();
         int count = plan.variants().size();
         for (int i = 0; i < count; i++) {
             ExperimentPlan.VariantPlan variant = plan.variants().get(i);
@@ -70,27 +74,23 @@ public final class ExperimentPipeline {
             double share = (1 - DATASET_SHARE) / count;
             variants.put(variant.name(), runVariant(variant, dataset, start, share));
         }
-        Map<String, Object> results = new LinkedHashMap<>();
-        results.put("name", plan.spec().name());
-        results.put("seed", plan.spec().seed());
-        results.put("dataset", dataset.name());
         List<ReferenceScores> references = new ArrayList<>(dataset.references());
         if (references.stream().noneMatch(r -> r.name().equals("popularity"))) {
             references.add(PopularityReference.compute(dataset, plan.spec().evaluation()));
         }
-        results.put("references", references);
-        results.put("variants", variants);
+        ExperimentResults results = new ExperimentResults(plan.spec().name(), plan.spec().seed(), dataset.name(),
+                references, variants);
         dir.writeJson("results.json", results);
         return results;
     }
 
-    private Map<String, Object> runVariant(ExperimentPlan.VariantPlan variant, RecDataset dataset, double start,
+    private VariantResults runVariant(ExperimentPlan.VariantPlan variant, RecDataset dataset, double start,
                                            double share) throws IOException {
         Path variantDir = dir.resolve("variants", variant.name());
         Path resultsFile = variantDir.resolve("results.json");
         if (Files.exists(resultsFile)) {
             dir.log("variant " + variant.name() + " already finished; reusing its results");
-            return SpecJson.MAPPER.readValue(resultsFile.toFile(), new TypeReference<Map<String, Object>>() { });
+            return SpecJson.MAPPER.readValue(resultsFile.toFile(), VariantResults.class);
         }
         String at = variant.name() + ": ";
         state.stage(at + "prompts", start);
@@ -130,18 +130,16 @@ public final class ExperimentPipeline {
             }
 
             state.stage(at + "evaluation", start + 0.7 * share);
-            Map<String, Object> evaluation = new EvaluationStage(plan, dir, context.seed(), this::checkpoint)
+            Map<String, Map<String, ModeResults>> evaluation = new EvaluationStage(plan, dir, context.seed(), this::checkpoint)
                     .run(variant.name(), backbone, dataset, prompts, variantDir);
-            Map<String, Object> results = new LinkedHashMap<>();
-            results.put("objective", variant.objective());
-            results.put("weighting", variant.weighting().name());
             // Empty parameter records (uniform) are written as {} rather than refused.
-            results.put("weightingParams", SpecJson.MAPPER.readTree(SpecJson.MAPPER.writer()
+            Map<String, Object> weightingParams = SpecJson.MAPPER.readValue(SpecJson.MAPPER.writer()
                     .without(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                    .writeValueAsBytes(variant.weighting().params())));
-            results.put("trainer", variant.trainer().name());
-            results.put("training", training);
-            results.put("evaluation", evaluation);
+                    .writeValueAsBytes(variant.weighting().params()), new TypeReference<Map<String, Object>>() { });
+            VariantResults results = new VariantResults(variant.objective(), variant.weighting().name(),
+                    weightingParams, variant.trainer().name(), new TrainingSummary(training.steps(),
+                    training.bestStep(), training.bestValidationLoss(), training.bestCheckpoint() == null ? null
+                    : training.bestCheckpoint().toString(), training.stoppedEarly(), training.reason()), evaluation);
             AtomicFiles.write(resultsFile, SpecJson.MAPPER.writeValueAsBytes(results));
             return results;
         }

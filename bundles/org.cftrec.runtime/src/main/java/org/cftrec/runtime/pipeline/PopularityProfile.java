@@ -5,6 +5,7 @@ import org.cftrec.api.data.Item;
 import org.cftrec.api.data.RecDataset;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ final class PopularityProfile {
     }
 
     /** Shares of the items in Q1..Q5 (summing to 1; all 0 for an empty list). */
-    double[] profile(List<String> itemIds) {
+    List<Double> profile(List<String> itemIds) {
         double[] shares = new double[5];
         int counted = 0;
         for (String id : itemIds) {
@@ -44,6 +45,6 @@ final class PopularityProfile {
         for (int q = 0; q < 5 && counted > 0; q++) {
             shares[q] /= counted;
         }
-        return shares;
+        return Arrays.stream(shares).boxed().toList();
     }
 }

@@ -1,6 +1,6 @@
 package org.cftrec.runtime.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.cftrec.api.run.ExperimentResults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.Test;
 
@@ -20,10 +20,10 @@ public class SeedSummaryTest {
     @Test
     public void oneRowPerVariantProtocolAndMode() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        JsonNode a = json.readTree("{\"seed\": 1, \"variants\": {\"sft\": {\"training\": {\"bestValidationLoss\": 2.0},"
-                + " \"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.1, \"cases\": 50}, \"removed\": {\"HR@10\": 0.0, \"cases\": 50}}}}}}");
-        JsonNode b = json.readTree("{\"seed\": 2, \"variants\": {\"sft\": {\"training\": {\"bestValidationLoss\": 4.0},"
-                + " \"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.3, \"cases\": 50}, \"removed\": {\"HR@10\": 0.2, \"cases\": 50}}}}}}");
+        ExperimentResults a = json.readValue("{\"seed\": 1, \"variants\": {\"sft\": {\"training\": {\"bestValidationLoss\": 2.0},"
+                + " \"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.1, \"cases\": 50}, \"removed\": {\"HR@10\": 0.0, \"cases\": 50}}}}}}", ExperimentResults.class);
+        ExperimentResults b = json.readValue("{\"seed\": 2, \"variants\": {\"sft\": {\"training\": {\"bestValidationLoss\": 4.0},"
+                + " \"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.3, \"cases\": 50}, \"removed\": {\"HR@10\": 0.2, \"cases\": 50}}}}}}", ExperimentResults.class);
         assertEquals("Mean ± sample std over 2 runs (seeds 1, 2).\n\n"
                 + "| variant | protocol | history | cases | HR@10 | val L_n |\n"
                 + "|---|---|---|---|---|---|\n"

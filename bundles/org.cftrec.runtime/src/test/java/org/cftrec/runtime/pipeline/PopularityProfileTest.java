@@ -28,9 +28,9 @@ public class PopularityProfileTest {
         RecDataset d = new RecDataset("x", new Domain("a", "as"), catalogue, train, List.of(), List.of(),
                 new DatasetStatistics(1, 10, 45, Map.of(), new TreeMap<>(), 0, 0), List.of());
         PopularityProfile p = new PopularityProfile(d);
-        assertArrayEquals(new double[] {0, 0, 0, 0, 1}, p.profile(List.of("i8", "i9")), 0);
-        assertArrayEquals(new double[] {0.5, 0, 0, 0, 0.5}, p.profile(List.of("i0", "i9")), 0);
-        assertArrayEquals(new double[] {0.25, 0.25, 0, 0.25, 0.25}, p.profile(List.of("i1", "i2", "i7", "i8", "zz")), 0);
-        assertArrayEquals(new double[5], p.profile(List.of()), 0);
+        assertArrayEquals(new double[] {0, 0, 0, 0, 1}, p.profile(List.of("i8", "i9")).stream().mapToDouble(Double::doubleValue).toArray(), 0);
+        assertArrayEquals(new double[] {0.5, 0, 0, 0, 0.5}, p.profile(List.of("i0", "i9")).stream().mapToDouble(Double::doubleValue).toArray(), 0);
+        assertArrayEquals(new double[] {0.25, 0.25, 0, 0.25, 0.25}, p.profile(List.of("i1", "i2", "i7", "i8", "zz")).stream().mapToDouble(Double::doubleValue).toArray(), 0);
+        assertArrayEquals(new double[5], p.profile(List.of()).stream().mapToDouble(Double::doubleValue).toArray(), 0);
     }
 }
