@@ -87,21 +87,22 @@ final class KvCacheState implements DecodingState {
             NDArray x = model.embed(tokens);
             NDArray[] rope = model.rotary(positions);
             NDArray paddingBias = LlamaBackbone.paddingBias(m.create(split.mask()), batch, length);
-            NDArray bias = model.causalMask(length).add(paddingBias);
-            NDArray[][] cache = new NDArray[layers][];
-            LlamaBackbone.Attention attention = promptAttention(bias, cache);
+            NDArray ownBias = ownBias(model.causalMask(length).add(paddingBias), batch, length);
+            NDArray[] keys = new NDArray[layers];
+            NDArray[] values = new NDArray[layers];
             for (int l = 0; l < layers; l++) {
-                x = model.layer(l, shared.layer(l), x, rope, attention);
+                LlamaBackbone.QueryKeyValue a = model.project(shared.layer(l), x, rope);
+                keys[l] = SegmentedAttention.segmentKeys(a.k());
+                values[l] = SegmentedAttention.segmentValues(a.v());
+                // The prompts' own tokens attend to the shared prefix, if any (every key visible), and to each
+                // other (causal, padding masked), as segments under one softmax.
+                NDArray attended = SegmentedAttention.attend(a.q(), shared.segments(l,
+                        new SegmentedAttention.Segment(keys[l], values[l], ownBias)));
+                x = model.afterAttention(shared.layer(l), x, attended);
             }
             NDArray last = x.get(new NDIndex(":, " + (length - 1) + ":, :"));
             NDArray hidden = model.finalNorm(last)
                     .reshape(batch, model.config().hiddenSize());
-            NDArray[] keys = new NDArray[layers];
-            NDArray[] values = new NDArray[layers];
-            for (int l = 0; l < layers; l++) {
-                keys[l] = cache[l][0];
-                values[l] = cache[l][1];
-            }
             keep(new Snapshot(keys, values, paddingBias.reshape(1, batch, 1, length), 1, new NDArray[layers],
                     new NDArray[layers], positions.get(new NDIndex(":, " + (length - 1))).add(1), hidden));
         }
@@ -123,22 +124,13 @@ final class KvCacheState implements DecodingState {
     }
 
     /**
-     * The prompts' own tokens attend to the shared prefix, if any (every key visible), and to each other (causal,
-     * padding masked: {@code bias} [B, 1, S, S]), as segments under one softmax; each layer's own keys and values
-     * are stored in capture[l] as segment arrays, ready for the cache.
+     * The bias of query (b, head j of a kv group, s) against the prompts' own keys is bias[b, s] for every j:
+     * [1, B, perKv × S, S] from {@code bias} [B, 1, S, S], in {@link SegmentedAttention}'s layout.
      */
-    private LlamaBackbone.Attention promptAttention(NDArray bias, NDArray[][] capture) {
-        return (l, q, k, v) -> {
-            long batch = q.getShape().get(0);
-            long perKv = q.getShape().get(1) / k.getShape().get(1);
-            long length = q.getShape().get(2);
-            // The bias of query (b, head j of a kv group, s) is bias[b, s], for every j: [1, B, perKv × S, S].
-            NDArray ownBias = bias.reshape(1, batch, 1, length, length)
-                    .broadcast(new Shape(1, batch, perKv, length, length)).reshape(1, batch, perKv * length, length);
-            capture[l] = new NDArray[] {SegmentedAttention.segmentKeys(k), SegmentedAttention.segmentValues(v)};
-            return SegmentedAttention.attend(q, shared.segments(l,
-                    new SegmentedAttention.Segment(capture[l][0], capture[l][1], ownBias)));
-        };
+    private NDArray ownBias(NDArray bias, long batch, long length) {
+        long perKv = model.config().heads() / model.config().kvHeads();
+        return bias.reshape(1, batch, 1, length, length)
+                .broadcast(new Shape(1, batch, perKv, length, length)).reshape(1, batch, perKv * length, length);
     }
 
     @Override
@@ -162,19 +154,18 @@ final class KvCacheState implements DecodingState {
             NDArray[] rope = model.rotary(s.nextPositions.reshape(rows, 1));
             NDArray[] keys = new NDArray[layers];
             NDArray[] values = new NDArray[layers];
-            LlamaBackbone.Attention attention = (l, q, k, v) -> {
-                NDArray newKeys = k.transpose(1, 0, 3, 2); // [kvHeads, rows, d, 1]
-                NDArray newValues = v.transpose(1, 0, 2, 3); // [kvHeads, rows, 1, d]
+            for (int l = 0; l < layers; l++) {
+                LlamaBackbone.QueryKeyValue a = model.project(shared.layer(l), x, rope);
+                NDArray newKeys = a.k().transpose(1, 0, 3, 2); // [kvHeads, rows, d, 1]
+                NDArray newValues = a.v().transpose(1, 0, 2, 3); // [kvHeads, rows, 1, d]
                 keys[l] = s.generatedKeys[l] == null ? SegmentedAttention.contiguous(newKeys)
                         : s.generatedKeys[l].concat(newKeys, 3);
                 values[l] = s.generatedValues[l] == null ? SegmentedAttention.contiguous(newValues)
                         : s.generatedValues[l].concat(newValues, 2);
-                return SegmentedAttention.attend(q, shared.segments(l,
+                NDArray attended = SegmentedAttention.attend(a.q(), shared.segments(l,
                         new SegmentedAttention.Segment(s.promptKeys[l], s.promptValues[l], s.promptBias),
                         new SegmentedAttention.Segment(keys[l], values[l], null)));
-            };
-            for (int l = 0; l < layers; l++) {
-                x = model.layer(l, shared.layer(l), x, rope, attention);
+                x = model.afterAttention(shared.layer(l), x, attended);
             }
             NDArray hidden = model.finalNorm(x)
                     .reshape(rows, model.config().hiddenSize());

@@ -7,7 +7,6 @@ import org.cftrec.djl.Djl;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One decoder layer's weights laid out for the forward pass, derived from the Hugging Face tensors: every
@@ -26,24 +25,22 @@ import java.util.Map;
  */
 record LayerWeights(NDArray qkv, NDArray qkvBias, NDArray output, NDArray gateUp, NDArray down) {
 
-    static LayerWeights[] of(Map<String, NDArray> weights, LlamaConfig config) {
+    static LayerWeights[] of(LayerParameters[] parameters, LlamaConfig config) {
         double scale = 1.0 / Math.sqrt(config.headSize());
-        LayerWeights[] layers = new LayerWeights[config.layers()];
+        LayerWeights[] layers = new LayerWeights[parameters.length];
         for (int l = 0; l < layers.length; l++) {
-            String p = "model.layers." + l + ".";
-            NDArray q = weights.get(p + "self_attn.q_proj.weight");
+            LayerParameters p = parameters[l];
+            NDArray q = p.q().weight();
             NDArray qkv = NDArrays.concat(new NDList(q.mul(Djl.scalar(q, scale)).transpose(),
-                    weights.get(p + "self_attn.k_proj.weight").transpose(),
-                    weights.get(p + "self_attn.v_proj.weight").transpose()), 1)
-                    .mul(weights.get(p + "input_layernorm.weight").reshape(-1, 1));
-            NDArray qBias = weights.get(p + "self_attn.q_proj.bias");
+                    p.k().weight().transpose(), p.v().weight().transpose()), 1)
+                    .mul(p.inputNorm().reshape(-1, 1));
+            NDArray qBias = p.q().bias();
             NDArray qkvBias = qBias == null ? null : NDArrays.concat(new NDList(qBias.mul(Djl.scalar(qBias, scale)),
-                    weights.get(p + "self_attn.k_proj.bias"), weights.get(p + "self_attn.v_proj.bias")), 0);
-            NDArray gateUp = NDArrays.concat(new NDList(weights.get(p + "mlp.gate_proj.weight").transpose(),
-                    weights.get(p + "mlp.up_proj.weight").transpose()), 1)
-                    .mul(weights.get(p + "post_attention_layernorm.weight").reshape(-1, 1));
-            layers[l] = new LayerWeights(qkv, qkvBias, contiguousTranspose(weights.get(p + "self_attn.o_proj.weight")),
-                    gateUp, contiguousTranspose(weights.get(p + "mlp.down_proj.weight")));
+                    p.k().bias(), p.v().bias()), 0);
+            NDArray gateUp = NDArrays.concat(new NDList(p.gate().weight().transpose(), p.up().weight().transpose()), 1)
+                    .mul(p.postAttentionNorm().reshape(-1, 1));
+            layers[l] = new LayerWeights(qkv, qkvBias, contiguousTranspose(p.o().weight()), gateUp,
+                    contiguousTranspose(p.down().weight()));
         }
         return layers;
     }

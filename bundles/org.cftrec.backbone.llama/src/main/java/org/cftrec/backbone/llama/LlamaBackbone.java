@@ -41,6 +41,9 @@ public final class LlamaBackbone implements Backbone {
     private final LlamaConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> weights;
+    /** The same tensors by role, per layer (training's forward reads them; no name lookups per call). */
+    private final LayerParameters[] layers;
+    private final NDArray finalNormWeight;
     private final HfTokenizer tokenizer;
     private final Path tokenizerFile;
     private final NDArray inverseFrequencies;
@@ -69,6 +72,8 @@ public final class LlamaBackbone implements Backbone {
         this.config = config;
         this.manager = manager;
         this.weights = weights;
+        this.layers = LayerParameters.of(weights, config.layers());
+        this.finalNormWeight = weights.get("model.norm.weight");
         this.tokenizer = tokenizer;
         this.tokenizerFile = tokenizerFile;
         int half = config.headSize() / 2;
@@ -161,16 +166,16 @@ public final class LlamaBackbone implements Backbone {
         long length = tokenIds.getShape().get(1);
         NDArray x = embed(tokenIds);
         NDArray[] rope = rotary(positionIds);
-        Attention attention = fullAttention(causalMask(length).add(paddingBias(attentionMask, batch, length)), null);
+        NDArray bias = causalMask(length).add(paddingBias(attentionMask, batch, length));
         if (training && checkpointing && Djl.gradientTracking()) {
-            return finalNorm(checkpointedLayers(x, rope, attention));
+            return finalNorm(checkpointedLayers(x, rope, bias));
         }
         // LoRA trains on the parameters as they are: its update x A^T B^T is cheaper than merging B A per call.
         LayerWeights[] fused = training && (!fusedTraining || lora != null) ? null : layerWeights();
         for (int l = 0; l < config.layers(); l++) {
             int index = l;
             java.util.function.UnaryOperator<NDArray> step = fused == null
-                    ? in -> trainingLayer(index, in, rope, attention) : in -> layer(index, fused[index], in, rope, attention);
+                    ? in -> trainingLayer(layers[index], in, rope, bias) : in -> layer(fused[index], in, rope, bias);
             x = training ? releasingIntermediates(step, x) : step.apply(x);
         }
         return finalNorm(x);
@@ -178,7 +183,7 @@ public final class LlamaBackbone implements Backbone {
 
     /** The RMSNorm after the last layer. */
     NDArray finalNorm(NDArray x) {
-        return rmsNorm(x, weights.get("model.norm.weight"));
+        return rmsNorm(x, finalNormWeight);
     }
 
     @Override
@@ -193,7 +198,7 @@ public final class LlamaBackbone implements Backbone {
         return KvCacheState.prefill(this, tokenIds, positionIds, attentionMask);
     }
 
-    // ---- building blocks, shared with the KV-cache state ----
+    // ---- building blocks, also used by the KV-cache state: each computes and returns, none calls back ----
 
     NDArray embed(NDArray tokenIds) {
         Shape shape = tokenIds.getShape();
@@ -203,7 +208,7 @@ public final class LlamaBackbone implements Backbone {
 
     /** The layers' weights in the forward pass's layout (see {@link LayerWeights}), from the current parameters. */
     LayerWeights[] layerWeights() {
-        return LayerWeights.of(effectiveWeights(), config);
+        return LayerWeights.of(lora == null ? layers : LayerParameters.of(effectiveWeights(), config.layers()), config);
     }
 
     /** The weights with the LoRA adapters merged into their projections (the weights themselves without LoRA). */
@@ -248,29 +253,24 @@ public final class LlamaBackbone implements Backbone {
     }
 
     /**
-     * How a layer's queries meet the keys and values: q [B, heads, L, d] (already scaled by 1/sqrt(d)), k and v
-     * [B, kvHeads, L, d] (q and k rotated) in, attended values [B, heads, L, d] out. Full-sequence attention and
-     * KV-cache decoding differ only here.
+     * A layer's attention inputs: q [B, heads, L, d] (scaled by 1/sqrt(d)), k and v [B, kvHeads, L, d], q and k
+     * rotated. Full-sequence attention and KV-cache decoding differ only in which keys and values q meets.
      */
-    interface Attention {
-        NDArray attend(int layer, NDArray q, NDArray k, NDArray v);
+    record QueryKeyValue(NDArray q, NDArray k, NDArray v) {
     }
 
-    /**
-     * Causal attention over the whole sequence with an additive bias; with {@code capture} (prefill), each
-     * layer's keys and values are stored in capture[l] = {keys, values}.
-     */
-    Attention fullAttention(NDArray bias, NDArray[][] capture) {
-        return (l, q, k, v) -> {
-            if (capture != null) {
-                capture[l] = new NDArray[] {k, v};
-            }
-            return q.matMul(repeatKv(k).transpose(0, 1, 3, 2)).add(bias).softmax(3).matMul(repeatKv(v));
-        };
+    /** Causal attention of a layer's queries over its own keys and values, with an additive bias [B|1, 1, L, L]. */
+    NDArray attend(QueryKeyValue a, NDArray bias) {
+        return a.q().matMul(repeatKv(a.k()).transpose(0, 1, 3, 2)).add(bias).softmax(3).matMul(repeatKv(a.v()));
     }
 
-    /** One decoder layer; {@code attention} decides which keys and values the queries see. */
-    NDArray layer(int l, LayerWeights w, NDArray x, NDArray[] rope, Attention attention) {
+    /** One decoder layer over the whole sequence. */
+    NDArray layer(LayerWeights w, NDArray x, NDArray[] rope, NDArray bias) {
+        return afterAttention(w, x, attend(project(w, x, rope), bias));
+    }
+
+    /** A layer's first half: its attention inputs from the residual stream x [B, L, hidden]. */
+    QueryKeyValue project(LayerWeights w, NDArray x, NDArray[] rope) {
         long batch = x.getShape().get(0);
         long length = x.getShape().get(1);
         int hd = config.headSize();
@@ -284,12 +284,16 @@ public final class LlamaBackbone implements Backbone {
         // q and k rotated together: [B, T, heads + kvHeads, d] against cos and sin [B, T, 1, d].
         NDList qAndK = applyRotary(qkAndV.get(0).reshape(batch, length, heads + kvHeads, hd), rope)
                 .split(new long[] {heads}, 2);
-        NDArray q = qAndK.get(0).transpose(0, 2, 1, 3);
-        NDArray k = qAndK.get(1).transpose(0, 2, 1, 3);
-        NDArray v = qkAndV.get(1).reshape(batch, length, kvHeads, hd).transpose(0, 2, 1, 3);
-        NDArray attended = attention.attend(l, q, k, v).transpose(0, 2, 1, 3)
-                .reshape(batch, length, (long) heads * hd);
-        x = x.add(attended.matMul(w.output()));
+        return new QueryKeyValue(qAndK.get(0).transpose(0, 2, 1, 3), qAndK.get(1).transpose(0, 2, 1, 3),
+                qkAndV.get(1).reshape(batch, length, kvHeads, hd).transpose(0, 2, 1, 3));
+    }
+
+    /** A layer's second half: the attended values [B, heads, L, d] through the output projection and the MLP. */
+    NDArray afterAttention(LayerWeights w, NDArray x, NDArray attended) {
+        long batch = x.getShape().get(0);
+        long length = x.getShape().get(1);
+        x = x.add(attended.transpose(0, 2, 1, 3).reshape(batch, length, (long) config.heads() * config.headSize())
+                .matMul(w.output()));
         NDList gateUp = normalize(x).matMul(w.gateUp()).split(2, 2);
         NDArray gate = gateUp.get(0);
         NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(gateUp.get(1));
@@ -302,26 +306,24 @@ public final class LlamaBackbone implements Backbone {
      * weights. {@link #layer} with {@link LayerWeights} is faster on small models but keeps one fused copy of
      * every layer's weights per forward call for the backward pass (two per CFT step).
      */
-    NDArray trainingLayer(int l, NDArray x, NDArray[] rope, Attention attention) {
-        String p = "model.layers." + l + ".";
+    NDArray trainingLayer(LayerParameters p, NDArray x, NDArray[] rope, NDArray bias) {
         long batch = x.getShape().get(0);
         long length = x.getShape().get(1);
         int hd = config.headSize();
-        int heads = config.heads();
-        int kvHeads = config.kvHeads();
-        NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"));
-        NDArray q = linear(h, p + "self_attn.q_proj").reshape(batch, length, heads, hd);
-        NDArray k = linear(h, p + "self_attn.k_proj").reshape(batch, length, kvHeads, hd);
-        NDArray v = linear(h, p + "self_attn.v_proj").reshape(batch, length, kvHeads, hd).transpose(0, 2, 1, 3);
+        NDArray h = rmsNorm(x, p.inputNorm());
+        NDArray q = linear(h, p.q()).reshape(batch, length, config.heads(), hd);
+        NDArray k = linear(h, p.k()).reshape(batch, length, config.kvHeads(), hd);
+        NDArray v = linear(h, p.v()).reshape(batch, length, config.kvHeads(), hd).transpose(0, 2, 1, 3);
         NDArray qRotated = applyRotary(q, rope);
         q = qRotated.mul(Djl.scalar(qRotated, 1.0 / Math.sqrt(hd))).transpose(0, 2, 1, 3);
         k = applyRotary(k, rope).transpose(0, 2, 1, 3);
-        NDArray attended = attention.attend(l, q, k, v).transpose(0, 2, 1, 3).reshape(batch, length, (long) heads * hd);
-        x = x.add(linear(attended, p + "self_attn.o_proj"));
-        NDArray h2 = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"));
-        NDArray gate = linear(h2, p + "mlp.gate_proj");
-        NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(linear(h2, p + "mlp.up_proj"));
-        return x.add(linear(swiglu, p + "mlp.down_proj"));
+        NDArray attended = attend(new QueryKeyValue(q, k, v), bias).transpose(0, 2, 1, 3)
+                .reshape(batch, length, (long) config.heads() * hd);
+        x = x.add(linear(attended, p.o()));
+        NDArray h2 = rmsNorm(x, p.postAttentionNorm());
+        NDArray gate = linear(h2, p.gate());
+        NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(linear(h2, p.up()));
+        return x.add(linear(swiglu, p.down()));
     }
 
     /**
@@ -329,26 +331,26 @@ public final class LlamaBackbone implements Backbone {
      * the output is a leaf that collects the gradient of everything after it. {@link #finishBackward} is the second
      * half. Memory: one [B, T, hidden] input per layer instead of every intermediate of every layer.
      */
-    private NDArray checkpointedLayers(NDArray embedded, NDArray[] rope, Attention attention) {
+    private NDArray checkpointedLayers(NDArray embedded, NDArray[] rope, NDArray bias) {
         List<NDArray> inputs = new ArrayList<>(config.layers());
         NDArray x = embedded.stopGradient();
         Djl.setGradientTracking(false);
         try {
             for (int l = 0; l < config.layers(); l++) {
                 inputs.add(x);
-                x = releasingIntermediates(trainingLayerAt(l, rope, attention), x);
+                x = releasingIntermediates(trainingLayerAt(l, rope, bias), x);
             }
         } finally {
             Djl.setGradientTracking(true);
         }
         x.setRequiresGradient(true);
-        deferred.add(new DeferredBackward(embedded, inputs, x, rope, attention));
+        deferred.add(new DeferredBackward(embedded, inputs, x, rope, bias));
         return x;
     }
 
     /** One training forward's layers, still to be recomputed for the backward pass. */
     private record DeferredBackward(NDArray embedded, List<NDArray> inputs, NDArray output, NDArray[] rope,
-                                    Attention attention) {
+                                    NDArray bias) {
     }
 
     /** Training forwards whose layers' backward pass is still to be done (activation checkpointing). */
@@ -367,7 +369,7 @@ public final class LlamaBackbone implements Backbone {
                 NDArray input = d.inputs().get(l);
                 input.setRequiresGradient(true);
                 try (NDScope ignored = new NDScope()) {
-                    NDArray output = trainingLayerAt(l, d.rope(), d.attention()).apply(input);
+                    NDArray output = trainingLayerAt(l, d.rope(), d.bias()).apply(input);
                     Djl.backward(output, gradient);
                 }
                 gradient = input.getGradient();
@@ -379,8 +381,8 @@ public final class LlamaBackbone implements Backbone {
         deferred.clear();
     }
 
-    private java.util.function.UnaryOperator<NDArray> trainingLayerAt(int l, NDArray[] rope, Attention attention) {
-        return in -> trainingLayer(l, in, rope, attention);
+    private java.util.function.UnaryOperator<NDArray> trainingLayerAt(int l, NDArray[] rope, NDArray bias) {
+        return in -> trainingLayer(layers[l], in, rope, bias);
     }
 
     /**
@@ -403,11 +405,10 @@ public final class LlamaBackbone implements Backbone {
      * x W^T (+ b) with W [out, in] as stored: the transpose is a view, not a copy; plus the LoRA update where an
      * adapter targets the projection. Used by training only.
      */
-    private NDArray linear(NDArray x, String prefix) {
-        NDArray y = x.matMul(weights.get(prefix + ".weight").transpose());
-        NDArray bias = weights.get(prefix + ".bias");
-        y = bias == null ? y : y.add(bias);
-        return lora != null && lora.targets(prefix) ? y.add(lora.delta(prefix, x)) : y;
+    private NDArray linear(NDArray x, LayerParameters.Projection projection) {
+        NDArray y = x.matMul(projection.weight().transpose());
+        y = projection.bias() == null ? y : y.add(projection.bias());
+        return lora != null && lora.targets(projection.name()) ? y.add(lora.delta(projection.name(), x)) : y;
     }
 
     NDArray rmsNorm(NDArray x, NDArray weight) {

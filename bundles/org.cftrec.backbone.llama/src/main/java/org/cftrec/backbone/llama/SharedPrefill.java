@@ -32,17 +32,15 @@ final class SharedPrefill {
             if (prefixTokens.length == 0) {
                 prefix = null;
             } else {
-                NDArray[][] cache = new NDArray[count][];
                 NDArray x = model.embed(manager.create(new long[][] {prefixTokens}));
                 NDArray[] rope = model.rotary(manager.create(new long[][] {prefixPositions}));
-                LlamaBackbone.Attention attention = model.fullAttention(model.causalMask(prefixTokens.length), cache);
-                for (int l = 0; l < count; l++) {
-                    x = model.layer(l, layers[l], x, rope, attention);
-                }
+                NDArray causal = model.causalMask(prefixTokens.length);
                 prefix = new SegmentedAttention.Segment[count];
                 for (int l = 0; l < count; l++) {
-                    prefix[l] = new SegmentedAttention.Segment(keep(SegmentedAttention.segmentKeys(cache[l][0])),
-                            keep(SegmentedAttention.segmentValues(cache[l][1])), null);
+                    LlamaBackbone.QueryKeyValue a = model.project(layers[l], x, rope);
+                    prefix[l] = new SegmentedAttention.Segment(keep(SegmentedAttention.segmentKeys(a.k())),
+                            keep(SegmentedAttention.segmentValues(a.v())), null);
+                    x = model.afterAttention(layers[l], x, model.attend(a, causal));
                 }
             }
         } catch (RuntimeException e) {
