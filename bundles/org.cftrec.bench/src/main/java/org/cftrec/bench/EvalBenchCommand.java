@@ -70,7 +70,6 @@ public class EvalBenchCommand implements Action {
     private String protocols = "d3,bigrec,exact";
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public Object execute() throws Exception {
         Djl.disableGradientTracking();
         Path work = Files.createTempDirectory("cftrec-bench");
