@@ -134,11 +134,7 @@ public class EvaluatorsTest {
         for (int length = 1; length <= maxTokens && !live.isEmpty(); length++) {
             List<Beam> candidates = new ArrayList<>();
             for (Beam b : live) {
-                long[] all = java.util.Arrays.copyOf(p, p.length + b.tokens().size());
-                for (int i = 0; i < b.tokens().size(); i++) {
-                    all[p.length + i] = b.tokens().get(i);
-                }
-                float[] last = fullLogProbabilities(all)[all.length - 1];
+                float[] last = lastLogProbabilities(p, b.tokens());
                 List<Integer> ranked = new ArrayList<>();
                 for (int t = 0; t < last.length; t++) {
                     ranked.add(t);
@@ -269,6 +265,15 @@ public class EvaluatorsTest {
         }
     }
 
+    /** log p of the next token after prompt + tokens, from a full forward. */
+    private static float[] lastLogProbabilities(long[] prompt, List<Long> tokens) {
+        long[] all = java.util.Arrays.copyOf(prompt, prompt.length + tokens.size());
+        for (int i = 0; i < tokens.size(); i++) {
+            all[prompt.length + i] = tokens.get(i);
+        }
+        return fullLogProbabilities(all)[all.length - 1];
+    }
+
     /** Beam search without cache or batching: every expansion recomputes the whole sequence. Returns {score}s. */
     private static List<double[]> naiveSearch(String prompt, TitleTrie trie, int beams) {
         long[] p = model.tokenizer().encode(prompt);
@@ -279,11 +284,7 @@ public class EvaluatorsTest {
         while (!live.isEmpty()) {
             List<Beam> candidates = new ArrayList<>();
             for (Beam b : live) {
-                long[] all = java.util.Arrays.copyOf(p, p.length + b.tokens().size());
-                for (int i = 0; i < b.tokens().size(); i++) {
-                    all[p.length + i] = b.tokens().get(i);
-                }
-                float[] last = fullLogProbabilities(all)[all.length - 1];
+                float[] last = lastLogProbabilities(p, b.tokens());
                 for (var child : b.node().children.entrySet()) {
                     List<Long> tokens = new ArrayList<>(b.tokens());
                     tokens.add(child.getKey());

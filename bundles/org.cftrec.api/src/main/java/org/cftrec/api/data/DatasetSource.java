@@ -25,4 +25,28 @@ public interface DatasetSource {
      */
     default void checkData(PluginContext context) throws IOException {
     }
+
+    /** Checks a dataset's files; the shape of {@link #checkData}. */
+    @FunctionalInterface
+    interface Check {
+        void check(PluginContext context) throws IOException;
+    }
+
+    /**
+     * A source from a load and a check, for plugins that keep both as methods of their own:
+     * {@code return DatasetSource.of(c -> load(params, c), c -> checkData(params, c));}
+     */
+    static DatasetSource of(DatasetSource load, Check check) {
+        return new DatasetSource() {
+            @Override
+            public RecDataset load(PluginContext context) throws IOException {
+                return load.load(context);
+            }
+
+            @Override
+            public void checkData(PluginContext context) throws IOException {
+                check.check(context);
+            }
+        };
+    }
 }

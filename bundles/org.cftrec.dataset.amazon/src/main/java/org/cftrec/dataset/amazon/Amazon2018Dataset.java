@@ -71,17 +71,7 @@ public class Amazon2018Dataset implements DatasetPlugin<Amazon2018Dataset.Params
 
     @Override
     public DatasetSource bind(Params params) {
-        return new DatasetSource() {
-            @Override
-            public void checkData(PluginContext context) throws IOException {
-                Amazon2018Dataset.this.checkData(params, context);
-            }
-
-            @Override
-            public RecDataset load(PluginContext context) throws IOException {
-                return Amazon2018Dataset.this.load(params, context);
-            }
-        };
+        return DatasetSource.of(context -> load(params, context), context -> checkData(params, context));
     }
 
     private void checkData(Params params, PluginContext context) throws IOException {

@@ -60,17 +60,7 @@ public class D3CsvDataset implements DatasetPlugin<D3CsvDataset.Params> {
 
     @Override
     public DatasetSource bind(Params params) {
-        return new DatasetSource() {
-            @Override
-            public void checkData(PluginContext context) throws IOException {
-                D3CsvDataset.this.checkData(params, context);
-            }
-
-            @Override
-            public RecDataset load(PluginContext context) throws IOException {
-                return D3CsvDataset.this.load(params, context);
-            }
-        };
+        return DatasetSource.of(context -> load(params, context), context -> checkData(params, context));
     }
 
     private void checkData(Params params, PluginContext context) throws IOException {

@@ -64,17 +64,7 @@ public class MovieLensDataset implements DatasetPlugin<MovieLensDataset.Params> 
 
     @Override
     public DatasetSource bind(Params params) {
-        return new DatasetSource() {
-            @Override
-            public void checkData(PluginContext context) throws IOException {
-                MovieLensDataset.this.checkData(params, context);
-            }
-
-            @Override
-            public RecDataset load(PluginContext context) throws IOException {
-                return MovieLensDataset.this.load(params, context);
-            }
-        };
+        return DatasetSource.of(context -> load(params, context), context -> checkData(params, context));
     }
 
     private void checkData(Params params, PluginContext context) throws IOException {

@@ -58,17 +58,7 @@ public class RecBoleDataset implements DatasetPlugin<RecBoleDataset.Params> {
 
     @Override
     public DatasetSource bind(Params params) {
-        return new DatasetSource() {
-            @Override
-            public void checkData(PluginContext context) throws IOException {
-                RecBoleDataset.this.checkData(params, context);
-            }
-
-            @Override
-            public RecDataset load(PluginContext context) throws IOException {
-                return RecBoleDataset.this.load(params, context);
-            }
-        };
+        return DatasetSource.of(context -> load(params, context), context -> checkData(params, context));
     }
 
     private void checkData(Params params, PluginContext context) throws IOException {

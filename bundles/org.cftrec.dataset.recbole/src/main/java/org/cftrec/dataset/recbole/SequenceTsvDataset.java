@@ -69,17 +69,7 @@ public class SequenceTsvDataset implements DatasetPlugin<SequenceTsvDataset.Para
 
     @Override
     public DatasetSource bind(Params params) {
-        return new DatasetSource() {
-            @Override
-            public void checkData(PluginContext context) throws IOException {
-                SequenceTsvDataset.this.checkData(params, context);
-            }
-
-            @Override
-            public RecDataset load(PluginContext context) throws IOException {
-                return SequenceTsvDataset.this.load(params, context);
-            }
-        };
+        return DatasetSource.of(context -> load(params, context), context -> checkData(params, context));
     }
 
     private void checkData(Params params, PluginContext context) throws IOException {

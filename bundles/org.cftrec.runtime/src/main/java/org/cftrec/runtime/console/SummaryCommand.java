@@ -9,7 +9,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.RunInfo;
-import org.cftrec.runtime.spec.SpecJson;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

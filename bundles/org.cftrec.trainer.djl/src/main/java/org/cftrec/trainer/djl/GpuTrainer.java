@@ -20,17 +20,7 @@ public class GpuTrainer implements TrainerPlugin<TrainerParams> {
 
     @Override
     public Trainer bind(TrainerParams params) {
-        return new Trainer() {
-            @Override
-            public String device() {
-                return GpuTrainer.this.device(params);
-            }
-
-            @Override
-            public TrainingResult train(TrainingJob job) throws IOException {
-                return GpuTrainer.this.train(job, params);
-            }
-        };
+        return new BoundTrainer(() -> device(params), job -> train(job, params));
     }
 
     private String device(TrainerParams params) {

@@ -25,17 +25,7 @@ public class MultiGpuTrainer implements TrainerPlugin<TrainerParams> {
 
     @Override
     public Trainer bind(TrainerParams params) {
-        return new Trainer() {
-            @Override
-            public String device() {
-                return MultiGpuTrainer.this.device(params);
-            }
-
-            @Override
-            public TrainingResult train(TrainingJob job) throws IOException {
-                return MultiGpuTrainer.this.train(job, params);
-            }
-        };
+        return new BoundTrainer(() -> device(params), job -> train(job, params));
     }
 
     private String device(TrainerParams params) {
