@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
@@ -45,9 +44,9 @@ final class BenchSupport {
     static <I> I bound(BundleContext context, Class<?> serviceType, Class<I> instanceType, String name, String json)
             throws IOException {
         try {
-            Collection<ServiceReference<Object>> refs = context.getServiceReferences(Object.class,
-                    "(&(objectClass=" + serviceType.getName() + ")(" + Plugin.NAME_PROPERTY + "=" + name + "))");
-            if (refs.isEmpty() || !(context.getService(refs.iterator().next()) instanceof Plugin<?, ?> plugin)) {
+            ServiceReference<?>[] refs = context.getServiceReferences(serviceType.getName(),
+                    "(" + Plugin.NAME_PROPERTY + "=" + name + ")");
+            if (refs == null || !(context.getService(refs[0]) instanceof Plugin<?, ?> plugin)) {
                 throw new IllegalStateException("no " + serviceType.getSimpleName() + " '" + name + "' is installed");
             }
             return instanceType.cast(bind(plugin, json));
