@@ -111,6 +111,18 @@ public class OneShotIT {
     }
 
     @Test
+    public void theBenchmarksFindTheirPluginsAndPrintFigures() throws Exception {
+        Result result = cftrec("bench:eval", "--users", "4", "--exact-users", "1", "--layers", "1", "--hidden", "64",
+                "--warmup", "0", ";", "bench:train", "--batch", "2", "--steps", "1", "--warmup", "0", "--rounds", "1",
+                "--modes", "cft");
+        assertEquals(result.toString(), 0, result.status());
+        for (String protocol : List.of("d3", "bigrec", "exact")) {
+            assertTrue(result.toString(), result.out().contains("{\"protocol\": \"" + protocol + "\""));
+        }
+        assertTrue(result.toString(), result.out().contains("{\"mode\": \"cft\", \"steps\": 1"));
+    }
+
+    @Test
     public void aQuotedCommandLineIsRefusedWithTheWayToWriteIt() throws Exception {
         Result result = cftrec("runs; shell:exec touch PWNED");
         assertEquals(result.toString(), 2, result.status());
