@@ -17,7 +17,7 @@ import org.cftrec.api.train.TrainingJob;
 import org.cftrec.api.train.TrainingListener;
 import org.cftrec.djl.Djl;
 import org.cftrec.runtime.objective.CftTrainingData;
-import org.cftrec.runtime.objective.TokenizedExample;
+import org.cftrec.api.train.TokenizedExample;
 import org.osgi.framework.BundleContext;
 
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package org.cftrec.api.train;
 
+import org.cftrec.api.spec.ObjectiveSpec;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 import org.cftrec.api.model.Backbone;
@@ -16,6 +18,21 @@ public interface TrainingData {
     int trainingExamples();
 
     int validationExamples();
+
+    /**
+     * Training example {@code index} as token ids and weights, for trainers that compute the objective elsewhere
+     * (e.g. on PyTorch distributed): they must reproduce {@link #trainingLoss} from these and {@link #objective}.
+     */
+    TokenizedExample trainingExample(int index);
+
+    /** Validation example {@code index}, as {@link #trainingExample}. */
+    TokenizedExample validationExample(int index);
+
+    /** The objective {@link #trainingLoss} computes: alpha, the weights' scope and the branch layout. */
+    ObjectiveSpec objective();
+
+    /** The id padding rows are filled with (never attended to). */
+    long padTokenId();
 
     /** Loss of training examples, to be called inside the trainer's gradient collector. */
     LossTerms trainingLoss(int[] exampleIndices);

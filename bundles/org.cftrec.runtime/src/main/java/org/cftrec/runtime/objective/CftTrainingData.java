@@ -1,5 +1,7 @@
 package org.cftrec.runtime.objective;
 
+import org.cftrec.api.spec.ObjectiveSpec;
+import org.cftrec.api.train.TokenizedExample;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import org.cftrec.api.model.Backbone;
@@ -44,6 +46,26 @@ public final class CftTrainingData implements TrainingData {
     @Override
     public int validationExamples() {
         return valid.size();
+    }
+
+    @Override
+    public TokenizedExample trainingExample(int index) {
+        return train.get(index);
+    }
+
+    @Override
+    public TokenizedExample validationExample(int index) {
+        return valid.get(index);
+    }
+
+    @Override
+    public ObjectiveSpec objective() {
+        return new ObjectiveSpec(alpha, scope, branches);
+    }
+
+    @Override
+    public long padTokenId() {
+        return backbone.tokenizer().padTokenId();
     }
 
     @Override

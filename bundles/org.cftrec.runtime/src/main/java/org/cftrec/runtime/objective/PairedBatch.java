@@ -1,5 +1,6 @@
 package org.cftrec.runtime.objective;
 
+import org.cftrec.api.train.TokenizedExample;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

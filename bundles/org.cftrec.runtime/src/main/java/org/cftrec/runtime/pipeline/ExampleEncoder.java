@@ -3,7 +3,7 @@ package org.cftrec.runtime.pipeline;
 import org.cftrec.api.model.TextTokenizer;
 import org.cftrec.api.prompt.RenderedPrompt;
 import org.cftrec.api.weighting.WeightingSchedule;
-import org.cftrec.runtime.objective.TokenizedExample;
+import org.cftrec.api.train.TokenizedExample;
 
 import java.util.Arrays;
 

@@ -19,7 +19,7 @@ import org.cftrec.api.train.TrainingListener;
 import org.cftrec.api.train.TrainingResult;
 import org.cftrec.api.train.ValidationMetrics;
 import org.cftrec.runtime.objective.CftTrainingData;
-import org.cftrec.runtime.objective.TokenizedExample;
+import org.cftrec.api.train.TokenizedExample;
 import org.cftrec.runtime.plugins.ResolvedPlugin;
 import org.cftrec.runtime.run.DataAccess;
 import org.cftrec.runtime.run.RunDirectory;

@@ -1,7 +1,7 @@
 package org.cftrec.runtime.pipeline;
 
 import org.cftrec.api.prompt.RenderedPrompt;
-import org.cftrec.runtime.objective.TokenizedExample;
+import org.cftrec.api.train.TokenizedExample;
 
 import java.util.AbstractList;
 import java.util.List;

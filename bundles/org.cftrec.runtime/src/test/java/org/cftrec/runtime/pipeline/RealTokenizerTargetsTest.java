@@ -16,7 +16,7 @@ import org.cftrec.api.weighting.WeightingSchedule;
 import org.cftrec.backbone.llama.HfTokenizer;
 import org.cftrec.prompt.alpaca.AlpacaTemplate;
 import org.cftrec.prompt.alpaca.D3Template;
-import org.cftrec.runtime.objective.TokenizedExample;
+import org.cftrec.api.train.TokenizedExample;
 import org.junit.AfterClass;
 import org.junit.Assume;
 import org.junit.BeforeClass;

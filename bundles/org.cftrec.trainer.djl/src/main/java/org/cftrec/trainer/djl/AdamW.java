@@ -1,5 +1,6 @@
 package org.cftrec.trainer.djl;
 
+import org.cftrec.api.train.TrainerParams;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;

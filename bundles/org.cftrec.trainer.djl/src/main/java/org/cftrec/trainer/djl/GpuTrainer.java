@@ -1,5 +1,6 @@
 package org.cftrec.trainer.djl;
 
+import org.cftrec.api.train.TrainerParams;
 import org.cftrec.api.PluginName;
 import ai.djl.engine.Engine;
 import org.cftrec.api.train.TrainerPlugin;

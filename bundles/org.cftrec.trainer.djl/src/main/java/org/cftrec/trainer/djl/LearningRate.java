@@ -1,5 +1,7 @@
 package org.cftrec.trainer.djl;
 
+import org.cftrec.api.train.TrainerParams;
+
 /** Learning rate at a step (1-based): linear warm-up, then linear decay to 0, cosine decay, or constant. */
 final class LearningRate {
     private LearningRate() {

@@ -1,5 +1,7 @@
 package org.cftrec.trainer.djl;
 
+import org.cftrec.api.train.EpochOrder;
+import org.cftrec.api.train.TrainerParams;
 import ai.djl.engine.Engine;
 import org.cftrec.djl.Djl;
 import org.cftrec.djl.NativeHeap;
@@ -23,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The optimisation loop shared by the DJL trainers: shuffled epochs, micro-batches accumulated into
@@ -135,7 +136,7 @@ final class TrainingLoop {
             int step = state.step() + 1;
             int epoch = (step - 1) / stepsPerEpoch;
             if (epoch != orderEpoch) {
-                order = permutation(data.trainingExamples(), job.seed(), epoch);
+                order = EpochOrder.permutation(data.trainingExamples(), job.seed(), epoch);
                 orderEpoch = epoch;
             }
             // Randomness inside the step (dropout) from (seed, step) alone: the same on a resumed run.
@@ -344,21 +345,5 @@ final class TrainingLoop {
         try (NDManager scratch = job.backbone().manager().newSubManager()) {
             Checkpoints.restore(checkpoint, weights, null, scratch);
         }
-    }
-
-    /** The example order of one epoch: a seeded Fisher-Yates shuffle, the same on every run and on resume. */
-    static int[] permutation(int n, long seed, int epoch) {
-        SplittableRandom random = new SplittableRandom(seed * 1_000_003L + epoch);
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 }

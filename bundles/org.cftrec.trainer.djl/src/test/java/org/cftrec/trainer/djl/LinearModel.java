@@ -89,6 +89,26 @@ final class LinearModel implements Backbone, TrainingData {
     }
 
     @Override
+    public org.cftrec.api.train.TokenizedExample trainingExample(int index) {
+        throw new UnsupportedOperationException("a linear model has no token ids");
+    }
+
+    @Override
+    public org.cftrec.api.train.TokenizedExample validationExample(int index) {
+        throw new UnsupportedOperationException("a linear model has no token ids");
+    }
+
+    @Override
+    public org.cftrec.api.spec.ObjectiveSpec objective() {
+        throw new UnsupportedOperationException("a linear model has no CFT objective");
+    }
+
+    @Override
+    public long padTokenId() {
+        return 0;
+    }
+
+    @Override
     public LossTerms trainingLoss(int[] exampleIndices) {
         trainingCalls++;
         NDArray loss = mse(exampleIndices, 0);

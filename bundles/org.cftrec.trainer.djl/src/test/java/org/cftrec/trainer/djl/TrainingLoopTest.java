@@ -1,5 +1,6 @@
 package org.cftrec.trainer.djl;
 
+import org.cftrec.api.train.TrainerParams;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;

@@ -1,4 +1,4 @@
-package org.cftrec.trainer.djl;
+package org.cftrec.api.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;

@@ -1,4 +1,4 @@
-package org.cftrec.runtime.objective;
+package org.cftrec.api.train;
 
 /**
  * One example as token ids.

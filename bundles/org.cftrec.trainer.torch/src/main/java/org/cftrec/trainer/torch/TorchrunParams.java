@@ -1,0 +1,71 @@
+package org.cftrec.trainer.torch;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.train.TrainerParams;
+
+import java.util.regex.Pattern;
+
+/**
+ * Parameters of the {@code torchrun} trainer: where and how torchrun starts the workers, and the optimisation
+ * hyper-parameters (the same record the {@code cpu} trainer binds, under {@code training}).
+ */
+public record TorchrunParams(
+        @JsonPropertyDescription("the Python that runs torchrun; one of the executables the runtime allows "
+                + "(CFTREC_PYTHONS, default python3)") String python,
+        @JsonPropertyDescription("machines taking part (torchrun --nnodes)") Integer nnodes,
+        @JsonPropertyDescription("worker processes per machine (torchrun --nproc_per_node)") Integer nprocPerNode,
+        @JsonPropertyDescription("host:port of the rendezvous (c10d) for several machines; empty = this machine "
+                + "alone (torchrun --standalone)") String rdzvEndpoint,
+        @JsonPropertyDescription("collective backend: gloo (CPU) or nccl (CUDA)") Backend backend,
+        @JsonPropertyDescription("where each worker computes: cpu, or cuda (the worker's LOCAL_RANK-th GPU)")
+        Device device,
+        @JsonPropertyDescription("bf16 autocast on CUDA (ignored on the CPU)") Boolean bf16,
+        @JsonPropertyDescription("torch threads per worker (0 = torchrun's default: 1 with several workers)")
+        Integer threads,
+        @JsonPropertyDescription("optimisation: as the cpu trainer's parameters") TrainerParams training) {
+
+    /** The collective backends torch.distributed offers for this purpose. */
+    public enum Backend {
+        @JsonProperty("gloo") GLOO,
+        @JsonProperty("nccl") NCCL
+    }
+
+    /** Where a worker computes. */
+    public enum Device {
+        @JsonProperty("cpu") CPU,
+        @JsonProperty("cuda") CUDA
+    }
+
+    private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}");
+
+    public TorchrunParams {
+        python = python == null ? "python3" : python;
+        nnodes = positive("nnodes", nnodes, 1);
+        nprocPerNode = positive("nprocPerNode", nprocPerNode, 1);
+        rdzvEndpoint = rdzvEndpoint == null ? "" : rdzvEndpoint.strip();
+        if (!rdzvEndpoint.isEmpty() && !ENDPOINT.matcher(rdzvEndpoint).matches()) {
+            throw new IllegalArgumentException("rdzvEndpoint must be host:port, got '" + rdzvEndpoint + "'");
+        }
+        if (nnodes > 1 && rdzvEndpoint.isEmpty()) {
+            throw new IllegalArgumentException("rdzvEndpoint is required with nnodes " + nnodes
+                    + ": the host:port every machine meets at");
+        }
+        backend = backend == null ? Backend.GLOO : backend;
+        device = device == null ? Device.CPU : device;
+        bf16 = bf16 != null && bf16;
+        threads = threads == null ? 0 : threads;
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        training = training == null ? TrainerParams.defaults() : training;
+    }
+
+    private static int positive(String name, Integer value, int fallback) {
+        int v = value == null ? fallback : value;
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + v);
+        }
+        return v;
+    }
+}
