@@ -1,5 +1,7 @@
 package org.cftrec.runtime.run;
 
+import org.cftrec.runtime.plugins.ResolvedPlugin;
+import java.util.stream.Collectors;
 import org.cftrec.api.run.RunReporter;
 import org.cftrec.api.run.RunStatus;
 import org.cftrec.djl.Djl;
@@ -48,6 +50,16 @@ final class RunWorker {
                 // Interrupted by the run queue after a stop request: the request is the cause, not the exception.
                 state.directory().log("stopped with: " + e);
                 state.finish(reason.status(), reason.message() + " (the run ended with: " + describe(e) + ")");
+                return;
+            }
+            List<ResolvedPlugin<?>> gone = plan.unavailable();
+            if (!gone.isEmpty()) {
+                // A plugin's component went away under the run (its bundle stopped, e.g. a trainer's processes
+                // were killed with it): resumable, like any other plugin loss, not a failure of the run.
+                state.directory().log("stopped with: " + e);
+                state.finish(StopReason.PLUGIN_LOST.status(), "plugin went away: " + gone.stream()
+                        .map(ResolvedPlugin::label).collect(Collectors.joining(", ")) + " (the run ended with: "
+                        + describe(e) + "); install a replacement and resume the run");
                 return;
             }
             LOG.error("run {} failed", id, e);
