@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 
 /** What several commands share: following a run to its end and printing its results. */
 final class Commands {
@@ -22,23 +21,22 @@ final class Commands {
     /** Prints progress until the run ends; fails (non-zero exit in one-shot mode) unless it succeeded. */
     static RunInfo follow(ExperimentService service, RunInfo run, PrintStream out) throws Exception {
         out.println("run " + run.id() + " in " + run.directory());
-        String last = "";
+        out.flush();
+        ProgressPrinter progress = ProgressPrinter.forTerminal(out);
         while (true) {
-            RunInfo now = service.await(run.id(), Duration.ofSeconds(2));
-            String line = String.format(Locale.ROOT, "[%3.0f%%] %s %s", 100 * now.progress(), now.stage(),
-                    now.message());
-            if (!line.equals(last) && !now.status().finished()) {
-                out.println(line);
-                last = line;
+            RunInfo now = service.await(run.id(), Duration.ofSeconds(1));
+            if (!now.status().finished()) {
+                progress.update(now);
+                continue;
             }
-            if (now.status().finished()) {
-                out.println("run " + now.id() + " " + now.status() + (now.message().isEmpty() ? "" : ": "
-                        + now.message()));
-                if (now.status() != RunStatus.SUCCEEDED) {
-                    throw new IllegalStateException("run " + now.id() + " " + now.status() + ": " + now.message());
-                }
-                return now;
+            progress.finish();
+            if (now.status() != RunStatus.SUCCEEDED) {
+                // Said once, by the error the console prints (one-shot mode: also the exit status).
+                throw new IllegalStateException("run " + now.id() + " " + now.status() + ": " + now.message());
             }
+            out.println("run " + now.id() + " " + now.status() + (now.message().isEmpty() ? "" : ": "
+                    + now.message()));
+            return now;
         }
     }
 

@@ -33,12 +33,20 @@ final class EvaluationStage {
     private final long seed;
     /** Ends the run between protocols and modes when a stop was requested or a plugin went away. */
     private final Runnable checkpoint;
+    private final Progress progress;
 
-    EvaluationStage(ExperimentPlan plan, RunDirectory dir, long seed, Runnable checkpoint) {
+    /** Where the evaluation stands: the share of (protocol, history mode) pairs done, and a line for the user. */
+    @FunctionalInterface
+    interface Progress {
+        void report(double done, String message);
+    }
+
+    EvaluationStage(ExperimentPlan plan, RunDirectory dir, long seed, Runnable checkpoint, Progress progress) {
         this.plan = plan;
         this.dir = dir;
         this.seed = seed;
         this.checkpoint = checkpoint;
+        this.progress = progress;
     }
 
     /** Every protocol and history mode on the variant's model: metrics, popularity profiles, predictions files. */
@@ -48,6 +56,8 @@ final class EvaluationStage {
         Map<String, String> targetTexts = prompts.targetTexts();
         PopularityProfile popularity = new PopularityProfile(dataset);
         Map<String, Map<String, ModeResults>> byProtocol = new LinkedHashMap<>();
+        int pairs = plan.evaluators().stream().mapToInt(p -> spec.historyModes(p.name()).size()).sum();
+        int pairsDone = 0;
         for (ResolvedPlugin<Evaluator> protocol : plan.evaluators()) {
             int maxCases = spec.maxCases(protocol.name());
             List<Example> test = maxCases > 0 && dataset.test().size() > maxCases
@@ -57,6 +67,9 @@ final class EvaluationStage {
             for (HistoryMode mode : spec.historyModes(protocol.name())) {
                 checkpoint.run();
                 List<EvaluationCase> cases = prompts.cases(test, mode, seed);
+                String label = protocol.name() + " / " + mode.name().toLowerCase(Locale.ROOT);
+                progress.report((double) pairsDone / pairs, label + ": ranking " + cases.size() + " cases ("
+                        + (pairsDone + 1) + " of " + pairs + ")");
                 long started = System.nanoTime();
                 List<CaseRanking> rankings;
                 try (NDScope ignored = new NDScope()) {
@@ -71,6 +84,11 @@ final class EvaluationStage {
                         cases.size() / Math.max(seconds, 1e-9), new ModeResults.Popularity(
                         popularity.profile(recommended), popularity.profile(historyItems)));
                 byMode.put(mode.name().toLowerCase(Locale.ROOT), entry);
+                pairsDone++;
+                progress.report((double) pairsDone / pairs, String.format(Locale.ROOT,
+                        "%s: NDCG@10 %.4f, HR@10 %.4f (%d cases, %.1f cases/s, %s)", label, entry.metric("NDCG@10"),
+                        entry.metric("HR@10"), cases.size(), entry.casesPerSecond(),
+                        ExperimentPipeline.clock(seconds)));
                 PredictionsFile.write(variantDir.resolve("predictions-" + protocol.name() + "-"
                         + mode.name().toLowerCase(Locale.ROOT) + ".jsonl"), cases, rankings, targetTexts);
                 // JSON, not Map.toString: arrays as numbers, not Java's [D@... names.

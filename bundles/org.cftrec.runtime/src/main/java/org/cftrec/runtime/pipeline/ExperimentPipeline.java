@@ -74,10 +74,11 @@ public final class ExperimentPipeline {
             double share = (1 - DATASET_SHARE) / count;
             variants.put(variant.name(), runVariant(variant, dataset, start, share));
         }
-        List<ReferenceScores> references = new ArrayList<>(dataset.references());
-        if (references.stream().noneMatch(r -> r.name().equals("popularity"))) {
-            references.add(PopularityReference.compute(dataset, plan.spec().evaluation()));
-        }
+        // The runtime's own popularity baseline replaces a dataset's: it is scored on the cases the models are
+        // (maxCases), where a dataset's is scored on all of its test split.
+        List<ReferenceScores> references = new ArrayList<>(dataset.references().stream()
+                .filter(r -> !r.name().equals("popularity")).toList());
+        references.add(PopularityReference.compute(dataset, plan.spec().evaluation()));
         ExperimentResults results = new ExperimentResults(plan.spec().name(), plan.spec().seed(), dataset.name(),
                 references, variants);
         dir.writeJson("results.json", results);
@@ -130,7 +131,8 @@ public final class ExperimentPipeline {
             }
 
             state.stage(at + "evaluation", start + 0.7 * share);
-            Map<String, Map<String, ModeResults>> evaluation = new EvaluationStage(plan, dir, context.seed(), this::checkpoint)
+            Map<String, Map<String, ModeResults>> evaluation = new EvaluationStage(plan, dir, context.seed(), this::checkpoint,
+                    (done, message) -> state.progress(start + (0.7 + 0.3 * done) * share, message))
                     .run(variant.name(), backbone, dataset, prompts, variantDir);
             // Empty parameter records (uniform) are written as {} rather than refused.
             Map<String, Object> weightingParams = SpecJson.MAPPER.readValue(SpecJson.MAPPER.writer()
@@ -174,6 +176,13 @@ public final class ExperimentPipeline {
         }
     }
 
+    /** Seconds as m:ss or h:mm:ss. */
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(java.util.Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(java.util.Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
     /** Forwards trainer progress to the run's state, log and metrics file. */
     private final class ProgressListener implements TrainingListener {
         private final String variant;
@@ -201,20 +210,37 @@ public final class ExperimentPipeline {
             }
         }
 
+        /** When this listener saw its first step, and which: elapsed time and ETA count from there (resume too). */
+        private long firstStepNanos;
+        private int firstStep;
+        /** The latest validation, shown with every step after it. */
+        private String validation = "";
+
         @Override
         public void onStep(StepMetrics m) {
             dropRowsFrom(m.step());
             dir.appendJsonLine("metrics.jsonl", metricsRow("step", m));
+            long now = System.nanoTime();
+            if (firstStepNanos == 0) {
+                firstStepNanos = now;
+                firstStep = m.step();
+            }
+            double elapsed = (now - firstStepNanos) / 1e9;
+            int done = m.step() - firstStep;
+            String eta = done == 0 ? "?" : clock(elapsed / done * (m.totalSteps() - m.step()));
             state.progress(start + share * m.step() / Math.max(1, m.totalSteps()), String.format(
-                    java.util.Locale.ROOT, "%s step %d/%d loss %.4f (L_n %.4f, L_c %.4f) %.1f ex/s", variant,
-                    m.step(), m.totalSteps(), m.loss(), m.factualLoss(), m.counterfactualLoss(),
-                    m.examplesPerSecond()));
+                    java.util.Locale.ROOT, "step %d/%d epoch %d | loss %.4f (L_n %.4f, L_c %.4f) | lr %.2e | "
+                            + "grad norm %.3f | %.1f ex/s | %s elapsed, ETA %s%s", m.step(), m.totalSteps(),
+                    m.epoch(), m.loss(), m.factualLoss(), m.counterfactualLoss(), m.learningRate(), m.gradientNorm(),
+                    m.examplesPerSecond(), clock(elapsed), eta, validation));
         }
 
         @Override
         public void onValidation(ValidationMetrics m) {
             dropRowsFrom(m.step());
             dir.appendJsonLine("metrics.jsonl", metricsRow("validation", m));
+            validation = String.format(java.util.Locale.ROOT, " | val L_n %.4f @%d%s", m.factualLoss(), m.step(),
+                    m.best() ? " (best)" : "");
             dir.log(variant + ": validation L_n " + m.factualLoss() + " at step " + m.step()
                     + (m.best() ? " (best)" : ""));
         }

@@ -70,6 +70,7 @@ public final class RunState {
     public synchronized void stage(String stage, double progress) {
         this.stage = stage;
         this.progress = progress;
+        this.message = ""; // the previous stage's last line would show under the new stage's name
         directory.log("stage " + stage);
         persist();
     }
