@@ -18,26 +18,36 @@ public class HtmlReportTest {
     @Rule
     public TemporaryFolder folder = new TemporaryFolder();
 
-    @Test
-    public void writesHtmlWithEmbeddedChartsPngFilesAndCsv() throws Exception {
-        Path run = folder.newFolder("run").toPath();
+    /** A finished run's folder as the pipeline leaves it: SFT and CFT, d3 with two history modes, losses. */
+    static void writeRun(Path run) throws java.io.IOException {
         Files.writeString(run.resolve("results.json"), "{\"name\": \"demo\", \"seed\": 42, \"dataset\": \"synthetic\","
-                + " \"references\": [{\"name\": \"oracle\", \"metrics\": {\"HR@10\": 0.8, \"NDCG@10\": 0.6}}],"
+                + " \"references\": [{\"name\": \"oracle\", \"metrics\": {\"HR@10\": 0.8, \"NDCG@10\": 0.6}},"
+                + " {\"name\": \"popularity\", \"metrics\": {\"HR@10\": 0.25, \"NDCG@10\": 0.12}}],"
                 + " \"variants\": {"
-                + "  \"sft\": {\"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.3, \"NDCG@10\": 0.15, \"cases\": 200},"
+                + "  \"sft\": {\"objective\": {\"alpha\": 0}, \"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.3, \"NDCG@10\": 0.15, \"cases\": 200},"
                 + "                                      \"removed\": {\"HR@10\": 0.2, \"NDCG@10\": 0.11, \"cases\": 200}}}},"
-                + "  \"cft\": {\"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.31, \"NDCG@10\": 0.17, \"cases\": 200,"
+                + "  \"cft\": {\"objective\": {\"alpha\": 0.1}, \"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.31, \"NDCG@10\": 0.17, \"cases\": 200,"
                 + "     \"popularity\": {\"recommendedTop10\": [0.1, 0.1, 0.2, 0.2, 0.4], \"testHistories\": [0.2, 0.2, 0.2, 0.2, 0.2]}},"
                 + "                                      \"removed\": {\"HR@10\": 0.02, \"NDCG@10\": 0.01, \"cases\": 200}}}}}}");
         Files.writeString(run.resolve("metrics.jsonl"),
-                "{\"variant\":\"sft\",\"type\":\"step\",\"step\":1,\"loss\":4.0}\n"
-                        + "{\"variant\":\"sft\",\"type\":\"step\",\"step\":2,\"loss\":3.0}\n"
-                        + "{\"variant\":\"sft\",\"type\":\"validation\",\"step\":2,\"factualLoss\":3.2}\n");
+                "{\"variant\":\"sft\",\"type\":\"step\",\"step\":1,\"loss\":4.0,\"factualLoss\":4.0,\"counterfactualLoss\":0}\n"
+                        + "{\"variant\":\"sft\",\"type\":\"step\",\"step\":2,\"loss\":3.0,\"factualLoss\":3.0,\"counterfactualLoss\":0}\n"
+                        + "{\"variant\":\"sft\",\"type\":\"validation\",\"step\":2,\"factualLoss\":3.2}\n"
+                        + "{\"variant\":\"cft\",\"type\":\"step\",\"step\":1,\"loss\":4.5,\"factualLoss\":4.1,\"counterfactualLoss\":4.0}\n"
+                        + "{\"variant\":\"cft\",\"type\":\"step\",\"step\":2,\"loss\":3.4,\"factualLoss\":3.1,\"counterfactualLoss\":3.0}\n");
+    }
+
+    @Test
+    public void writesHtmlWithEmbeddedChartsPngFilesAndCsv() throws Exception {
+        Path run = folder.newFolder("run").toPath();
+        writeRun(run);
         Path report = new HtmlReport().write(run);
         String html = Files.readString(report);
-        assertEquals(5, html.split("data:image/png;base64,", -1).length - 1);
+        assertEquals(6, html.split("data:image/png;base64,", -1).length - 1);
+        assertTrue(html.indexOf("id=\"comparison-d3\"") < html.indexOf("data:image/png"));
         assertTrue(html.contains("<td>cft</td><td>d3</td><td>removed</td><td>NDCG@10</td><td>0.010000</td>"));
-        for (String chart : new String[] {"training-loss", "ndcg-d3", "hr-d3", "history-d3", "popularity-d3"}) {
+        for (String chart : new String[] {"loss-factual", "loss-counterfactual", "ndcg-d3", "hr-d3", "history-d3",
+                "popularity-d3"}) {
             BufferedImage image = ImageIO.read(run.resolve("report").resolve(chart + ".png").toFile());
             assertEquals(720, image.getWidth());
             assertEquals(400, image.getHeight());
@@ -45,6 +55,8 @@ public class HtmlReportTest {
         String csv = Files.readString(run.resolve("results.csv"));
         assertTrue(csv, csv.startsWith("variant,protocol,history,metric,value\nsft,d3,factual,HR@10,0.300000\n"));
         assertTrue(csv, csv.contains("(oracle),-,-,NDCG@10,0.600000"));
+        // The comparison: cft's factual NDCG@10 against sft (0.17 - 0.15) and against popularity (0.17 - 0.12).
+        assertTrue(html, html.contains("<td>+0.0200 (+13 %)</td><td>+0.0500 (+42 %)</td><td>6 %</td>"));
     }
 
     @Test
@@ -57,7 +69,7 @@ public class HtmlReportTest {
         }
         ExperimentResults results = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readValue("{\"variants\": {" + variants + "}}", ExperimentResults.class);
-        org.jfree.chart.JFreeChart chart = HtmlReport.sweepChart(results);
+        org.jfree.chart.JFreeChart chart = Charts.sweepChart(results);
         org.jfree.data.xy.XYSeriesCollection data = (org.jfree.data.xy.XYSeriesCollection) chart.getXYPlot().getDataset();
         assertEquals(3, data.getSeriesCount());
         assertEquals("sft (uniform)", data.getSeries(0).getKey());
@@ -68,7 +80,7 @@ public class HtmlReportTest {
         ExperimentResults pair = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readValue("{\"variants\": {\"sft\": " + variant(0, "uniform", null, 0.1) + ", \"cft\": "
                         + variant(0.1, "linear", 0.25, 0.12) + "}}", ExperimentResults.class);
-        assertEquals(null, HtmlReport.sweepChart(pair));
+        assertEquals(null, Charts.sweepChart(pair));
     }
 
     private static String variant(double alpha, String weighting, Double beta, double ndcg) {
