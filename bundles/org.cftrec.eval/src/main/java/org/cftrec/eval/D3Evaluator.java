@@ -67,14 +67,17 @@ public class D3Evaluator implements EvaluatorPlugin<D3Evaluator.Params> {
         int rank = 0;
         List<String> items = new ArrayList<>();
         List<String> generated = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
         for (int b = 0; b < beams.size(); b++) {
             TitleTrie.Node end = beams.get(b).end();
             if (rank == 0 && end.items.contains(c.example().target())) {
                 rank = b + 1;
             }
             items.addAll(end.items);
+            double score = beams.get(b).score();
+            end.items.forEach(item -> scores.add(score)); // items sharing a title share their beam's score
             generated.add(end.text);
         }
-        return new CaseRanking(rank, items, generated);
+        return new CaseRanking(rank, items, generated, scores);
     }
 }

@@ -89,8 +89,9 @@ final class EvaluationStage {
                         "%s: NDCG@10 %.4f, HR@10 %.4f (%d cases, %.1f cases/s, %s)", label, entry.metric("NDCG@10"),
                         entry.metric("HR@10"), cases.size(), entry.casesPerSecond(),
                         ExperimentPipeline.clock(seconds)));
-                PredictionsFile.write(variantDir.resolve("predictions-" + protocol.name() + "-"
-                        + mode.name().toLowerCase(Locale.ROOT) + ".jsonl"), cases, rankings, targetTexts);
+                String stem = "predictions-" + protocol.name() + "-" + mode.name().toLowerCase(Locale.ROOT);
+                PredictionsFile.write(variantDir.resolve(stem + ".jsonl"), cases, rankings, targetTexts);
+                PredictionsFile.writeEvaluateJson(variantDir.resolve(stem + ".json"), cases, rankings, targetTexts);
                 // JSON, not Map.toString: arrays as numbers, not Java's [D@... names.
                 dir.log(variant + ": " + protocol.name() + "/" + mode + " " + SpecJson.oneLine(entry));
             }

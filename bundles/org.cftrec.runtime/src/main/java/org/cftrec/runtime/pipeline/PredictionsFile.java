@@ -47,6 +47,36 @@ final class PredictionsFile {
         });
     }
 
+    /**
+     * The same predictions as the JSON array BIGRec's and D3's evaluate.py read: per case {@code input},
+     * {@code output} (the target text), {@code predict} (texts, best first) and, where the protocol scores what
+     * it ranks (d3: the beam's score; exact: the summed log-probability), {@code predict_score} in the same order.
+     * Items sharing a title appear once, as the texts those scripts match against.
+     */
+    static void writeEvaluateJson(Path file, List<EvaluationCase> cases, List<CaseRanking> rankings,
+                                  Map<String, String> targetTexts) throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>(cases.size());
+        for (int i = 0; i < cases.size(); i++) {
+            EvaluationCase c = cases.get(i);
+            CaseRanking r = rankings.get(i);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("input", c.prompt());
+            row.put("output", targetTexts.get(c.example().target()));
+            if (r.topScores().isEmpty()) {
+                row.put("predict", r.generated());
+            } else {
+                Map<String, Double> scored = new LinkedHashMap<>();
+                for (int k = 0; k < r.topItemIds().size(); k++) {
+                    scored.putIfAbsent(targetTexts.get(r.topItemIds().get(k)), r.topScores().get(k));
+                }
+                row.put("predict", List.copyOf(scored.keySet()));
+                row.put("predict_score", List.copyOf(scored.values()));
+            }
+            rows.add(row);
+        }
+        AtomicFiles.write(file, SpecJson.MAPPER.writeValueAsBytes(rows));
+    }
+
     /** The rankings of a predictions file, in file order. */
     static List<CaseRanking> read(Path file) throws IOException {
         List<CaseRanking> rankings = new ArrayList<>();

@@ -37,4 +37,24 @@ public class PredictionsFileTest {
         var second = new ObjectMapper().readTree(Files.readAllLines(file).get(1));
         assertEquals(-3.25, second.path("ranked_scores").get(0).asDouble(), 0);
     }
+
+    @Test
+    public void theEvaluateJsonArrayHasOneTextPerTitleWithItsScore() throws Exception {
+        List<EvaluationCase> cases = List.of(new EvaluationCase(new Example("u1", List.of("i1"), "i2"), "p1"),
+                new EvaluationCase(new Example("u2", List.of(), "i3"), "p2"));
+        // d3-like: items i4 and i5 share a title and their beam's score; bigrec-like: generated texts, no scores.
+        List<CaseRanking> rankings = List.of(
+                new CaseRanking(1, List.of("i2", "i4", "i5"), List.of("\"Two\"", "\"Four\""), List.of(-1.5, -2.0, -2.0)),
+                new CaseRanking(0, List.of("i1"), List.of("\"Free text\""), List.of()));
+        Path file = folder.getRoot().toPath().resolve("predictions.json");
+        PredictionsFile.writeEvaluateJson(file, cases, rankings,
+                Map.of("i1", "\"One\"", "i2", "\"Two\"", "i3", "\"Three\"", "i4", "\"Four\"", "i5", "\"Four\""));
+        var rows = new ObjectMapper().readTree(file.toFile());
+        assertEquals(2, rows.size());
+        assertEquals("\"Two\"", rows.get(0).path("output").asText());
+        assertEquals("[\"\\\"Two\\\"\",\"\\\"Four\\\"\"]", rows.get(0).path("predict").toString());
+        assertEquals("[-1.5,-2.0]", rows.get(0).path("predict_score").toString());
+        assertEquals("[\"\\\"Free text\\\"\"]", rows.get(1).path("predict").toString());
+        assertEquals(true, rows.get(1).path("predict_score").isMissingNode());
+    }
 }
