@@ -246,7 +246,7 @@ public class RuntimeIT {
         assertTrue("rows carry their UTC time", metricsRows.matches("(?s)\\{\"variant\":\"[a-z-]+\",\"type\":\"[a-z]+\",\"time\":\"20\\d\\d-.*"));
         String report = java.nio.file.Files.readString(dir.resolve("report.html"));
         assertTrue(report.contains("data:image/png;base64,") && report.contains("<td>cft</td><td>exact</td>"));
-        assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("report/training-loss.png")));
+        assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("report/loss-factual.png")));
         assertTrue(report.contains("<td>zero-shot</td>"));
     }
 
