@@ -81,6 +81,7 @@ public class BigRecEvaluator implements EvaluatorPlugin<BigRecEvaluator.Params> 
                         Arrays.copyOfRange(embedded, offset, offset + count), items, ids));
                 offset += count;
             }
+            job.casesDone().accept(rankings.size());
         }
         return rankings;
     }

@@ -59,6 +59,7 @@ public class D3Evaluator implements EvaluatorPlugin<D3Evaluator.Params> {
             for (int i = 0; i < chunk.size(); i++) {
                 rankings.add(ranking(chunk.get(i), results.get(i)));
             }
+            job.casesDone().accept(rankings.size());
         }
         return rankings;
     }

@@ -51,6 +51,7 @@ public class ExactEvaluator implements EvaluatorPlugin<ExactEvaluator.Params> {
         for (EvaluationCase c : job.cases()) {
             Map<String, Double> scores = scores(job, trie, c.prompt(), params.chunkRows());
             rankings.add(ranking(c, scores, job));
+            job.casesDone().accept(rankings.size());
         }
         return rankings;
     }

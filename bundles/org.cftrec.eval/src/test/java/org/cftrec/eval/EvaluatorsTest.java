@@ -12,6 +12,7 @@ import org.cftrec.api.data.RecDataset;
 import org.cftrec.api.eval.CaseRanking;
 import org.cftrec.api.eval.EvaluationCase;
 import org.cftrec.api.eval.EvaluationJob;
+import org.cftrec.api.eval.Evaluator;
 import org.cftrec.api.eval.RankingMetrics;
 import org.cftrec.api.model.Backbone;
 import org.cftrec.backbone.llama.LlamaLoader;
@@ -168,6 +169,22 @@ public class EvaluatorsTest {
             live = next;
         }
         return finished.stream().map(b -> new double[] {b.score(), b.tokens().size()}).toList();
+    }
+
+    @Test
+    public void everyProtocolTellsHowManyCasesItHasRanked() {
+        EvaluationJob three = job(3);
+        for (Evaluator evaluator : List.of(new D3Evaluator().bind(new D3Evaluator.Params(3, null, 2, null)),
+                new BigRecEvaluator().bind(new BigRecEvaluator.Params(2, null, 8, false, 2)),
+                new ExactEvaluator().bind(new ExactEvaluator.Params(null)))) {
+            List<Integer> told = new ArrayList<>();
+            evaluator.rank(new EvaluationJob(three.backbone(), three.dataset(), three.cases(), three.targetTexts(),
+                    three.maxRank(), told::add));
+            assertEquals("growing to the number of cases", 3, (int) told.get(told.size() - 1));
+            for (int i = 1; i < told.size(); i++) {
+                assertTrue(told.toString(), told.get(i) > told.get(i - 1));
+            }
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 
 /**
  * What an evaluator ranks.
@@ -20,14 +21,23 @@ import java.util.Objects;
  *                         title), in catalogue order, so that decoding and scoring use exactly the training
  *                         target format
  * @param maxRank          how many ranked items each case should report
+ * @param casesDone        told how many cases are ranked so far, as an evaluator goes (after each batch): the
+ *                         runtime shows it with the rate and the time left
  */
 public record EvaluationJob(Backbone backbone, RecDataset dataset, List<EvaluationCase> cases,
-                            Map<String, String> targetTexts, int maxRank) {
+                            Map<String, String> targetTexts, int maxRank, IntConsumer casesDone) {
     public EvaluationJob {
         Objects.requireNonNull(backbone, "backbone");
         Objects.requireNonNull(dataset, "dataset");
         cases = List.copyOf(cases);
         targetTexts = Collections.unmodifiableMap(new LinkedHashMap<>(targetTexts)); // catalogue order
+        casesDone = casesDone == null ? done -> { } : casesDone;
+    }
+
+    /** A job whose progress nobody follows. */
+    public EvaluationJob(Backbone backbone, RecDataset dataset, List<EvaluationCase> cases,
+                         Map<String, String> targetTexts, int maxRank) {
+        this(backbone, dataset, cases, targetTexts, maxRank, null);
     }
 
     /**

@@ -73,8 +73,15 @@ final class EvaluationStage {
                 long started = System.nanoTime();
                 List<CaseRanking> rankings;
                 try (NDScope ignored = new NDScope()) {
+                    double share = (double) pairsDone / pairs;
                     rankings = protocol.instance().rank(new EvaluationJob(backbone, dataset, cases, targetTexts,
-                            spec.maxK()));
+                            spec.maxK(), done -> {
+                                double seconds = (System.nanoTime() - started) / 1e9;
+                                progress.report(share + (double) done / cases.size() / pairs, String.format(
+                                        Locale.ROOT, "%s: %d/%d cases, %.1f cases/s, %s elapsed, ETA %s", label, done,
+                                        cases.size(), done / Math.max(seconds, 1e-9), ExperimentPipeline.clock(seconds),
+                                        ExperimentPipeline.clock(seconds / Math.max(done, 1) * (cases.size() - done))));
+                            }));
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 List<String> recommended = rankings.stream()
