@@ -1,5 +1,6 @@
 package org.cftrec.runtime.console;
 
+import org.apache.karaf.shell.api.console.Session;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.ExperimentResults;
 import org.cftrec.api.run.RunInfo;
@@ -19,10 +20,11 @@ final class Commands {
     }
 
     /** Prints progress until the run ends; fails (non-zero exit in one-shot mode) unless it succeeded. */
-    static RunInfo follow(ExperimentService service, RunInfo run, PrintStream out) throws Exception {
+    static RunInfo follow(ExperimentService service, RunInfo run, PrintStream out, Session session)
+            throws Exception {
         out.println("run " + run.id() + " in " + run.directory());
         out.flush();
-        ProgressPrinter progress = ProgressPrinter.forTerminal(out);
+        ProgressPrinter progress = ProgressPrinter.forTerminal(out, session);
         while (true) {
             RunInfo now = service.await(run.id(), Duration.ofSeconds(1));
             if (!now.status().finished()) {

@@ -4,6 +4,7 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.RunInfo;
 import org.cftrec.api.spec.ExperimentSpec;
@@ -22,11 +23,14 @@ public class DemoCommand implements Action {
     @Reference
     private ExperimentService service;
 
+    @Reference
+    private Session session;
+
     @Override
     public Object execute() throws Exception {
         ExperimentSpec spec = SpecJson.parse(demoSpec(), "demo.json");
         service.validate(spec);
-        RunInfo done = Commands.follow(service, service.start(spec), System.out);
+        RunInfo done = Commands.follow(service, service.start(spec), System.out, session);
         System.out.print(Commands.results(done));
         return null;
     }

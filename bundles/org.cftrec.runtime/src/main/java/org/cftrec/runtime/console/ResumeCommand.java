@@ -6,6 +6,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.RunInfo;
 
@@ -14,6 +15,9 @@ import org.cftrec.api.run.RunInfo;
 public class ResumeCommand implements Action {
     @Reference
     private ExperimentService service;
+
+    @Reference
+    private Session session;
 
     @Argument(index = 0, name = "id", required = true, description = "run id")
     private String id;
@@ -26,7 +30,7 @@ public class ResumeCommand implements Action {
         Commands.checkDetachable(detach);
         RunInfo run = service.resume(id);
         if (!detach) {
-            System.out.print(Commands.results(Commands.follow(service, run, System.out)));
+            System.out.print(Commands.results(Commands.follow(service, run, System.out, session)));
         }
         return null;
     }

@@ -7,6 +7,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.cftrec.api.spec.ExperimentSpec;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
 import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.RunInfo;
 
@@ -19,6 +20,9 @@ import java.util.List;
 public class RunCommand implements Action {
     @Reference
     private ExperimentService service;
+
+    @Reference
+    private Session session;
 
     @Argument(index = 0, name = "spec", required = true, description = "experiment spec (JSON)")
     private String spec;
@@ -41,7 +45,7 @@ public class RunCommand implements Action {
                 System.out.println("started run " + run.id() + " in " + run.directory());
                 continue;
             }
-            RunInfo done = Commands.follow(service, run, System.out);
+            RunInfo done = Commands.follow(service, run, System.out, session);
             System.out.print(Commands.results(done));
         }
         return null;

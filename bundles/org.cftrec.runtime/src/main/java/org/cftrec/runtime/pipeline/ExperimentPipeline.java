@@ -228,11 +228,12 @@ public final class ExperimentPipeline {
             double elapsed = (now - firstStepNanos) / 1e9;
             int done = m.step() - firstStep;
             String eta = done == 0 ? "?" : clock(elapsed / done * (m.totalSteps() - m.step()));
+            // Most telling first (as tqdm): a terminal narrower than the line cuts its end.
             state.progress(start + share * m.step() / Math.max(1, m.totalSteps()), String.format(
-                    java.util.Locale.ROOT, "step %d/%d epoch %d | loss %.4f (L_n %.4f, L_c %.4f) | lr %.2e | "
-                            + "grad norm %.3f | %.1f ex/s | %s elapsed, ETA %s%s", m.step(), m.totalSteps(),
-                    m.epoch(), m.loss(), m.factualLoss(), m.counterfactualLoss(), m.learningRate(), m.gradientNorm(),
-                    m.examplesPerSecond(), clock(elapsed), eta, validation));
+                    java.util.Locale.ROOT, "step %d/%d epoch %d | %s elapsed, ETA %s | %.1f ex/s | loss %.4f (L_n %.4f, "
+                            + "L_c %.4f)%s | lr %.2e | grad norm %.3f", m.step(), m.totalSteps(), m.epoch(),
+                    clock(elapsed), eta, m.examplesPerSecond(), m.loss(), m.factualLoss(), m.counterfactualLoss(),
+                    validation, m.learningRate(), m.gradientNorm()));
         }
 
         @Override
