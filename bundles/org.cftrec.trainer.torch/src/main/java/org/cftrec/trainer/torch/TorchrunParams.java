@@ -21,6 +21,9 @@ public record TorchrunParams(
         @JsonPropertyDescription("where each worker computes: cpu, or cuda (the worker's LOCAL_RANK-th GPU)")
         Device device,
         @JsonPropertyDescription("bf16 autocast on CUDA (ignored on the CPU)") Boolean bf16,
+        @JsonPropertyDescription("where gradients and AdamW moments live: none (DDP: every worker keeps all), "
+                + "optimizer (ZeRO stage 2: each weight's summed gradient and moments on one worker, which updates "
+                + "it and broadcasts it)") Sharding sharding,
         @JsonPropertyDescription("torch threads per worker (0 = torchrun's default: 1 with several workers)")
         Integer threads,
         @JsonPropertyDescription("optimisation: as the cpu trainer's parameters") TrainerParams training) {
@@ -35,6 +38,12 @@ public record TorchrunParams(
     public enum Device {
         @JsonProperty("cpu") CPU,
         @JsonProperty("cuda") CUDA
+    }
+
+    /** How the optimiser's state is spread over the workers; the weights are whole on every worker either way. */
+    public enum Sharding {
+        @JsonProperty("none") NONE,
+        @JsonProperty("optimizer") OPTIMIZER
     }
 
     private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}");
@@ -54,6 +63,7 @@ public record TorchrunParams(
         backend = backend == null ? Backend.GLOO : backend;
         device = device == null ? Device.CPU : device;
         bf16 = bf16 != null && bf16;
+        sharding = sharding == null ? Sharding.NONE : sharding;
         threads = threads == null ? 0 : threads;
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);

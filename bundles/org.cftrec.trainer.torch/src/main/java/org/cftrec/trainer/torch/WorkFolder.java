@@ -105,6 +105,7 @@ final class WorkFolder {
         root.put("backend", params.backend().name().toLowerCase(java.util.Locale.ROOT));
         root.put("device", params.device().name().toLowerCase(java.util.Locale.ROOT));
         root.put("bf16", params.bf16());
+        root.put("sharding", params.sharding().name().toLowerCase(java.util.Locale.ROOT));
         root.put("threads", params.threads());
         root.put("model", start.toString());
         root.put("checkpoints", job.checkpointDirectory().toString());

@@ -7,7 +7,9 @@ worker mirrors the runtime's DJL trainer: the same decoder (Llama / Qwen2 conven
 (L_n + alpha L_c with the token weights and their scope, both branches in the graph), AdamW with warm-up and
 schedule, accumulation, global-norm clipping, validation of L_n, early stopping, best and last checkpoints and
 exact resume. Data parallel: micro-batch i of a step runs on rank i mod world size and gradients are summed
-across ranks (all-reduce), so every rank takes the same optimiser step. Rank 0 prints one JSON object per line
+across ranks, so every rank takes the same optimiser step. With sharding "none" (DDP) every rank keeps all
+gradients and AdamW moments; with "optimizer" (ZeRO stage 2) each weight has one owning rank, which alone receives
+its summed gradient, keeps its moments and updates it, then sends the new values to the others. Rank 0 prints one JSON object per line
 on stdout (events the plugin turns into metrics.jsonl and progress); nothing else goes to stdout.
 """
 import json
@@ -185,11 +187,14 @@ def cft_loss(model, examples, alpha, scope, pad, device, autocast):
 # ---- optimiser and schedule, as the DJL trainer's AdamW and LearningRate ----
 
 class AdamW:
-    def __init__(self, params, weights):
+    """AdamW over the weights this rank owns (all of them unless the optimiser state is sharded)."""
+
+    def __init__(self, params, weights, owned):
         self.p = params
         self.t = 0
-        self.m = {n: torch.zeros_like(w) for n, w in weights.items()}
-        self.v = {n: torch.zeros_like(w) for n, w in weights.items()}
+        self.owned = owned
+        self.m = {n: torch.zeros_like(weights[n]) for n in owned}
+        self.v = {n: torch.zeros_like(weights[n]) for n in owned}
 
     @torch.no_grad()
     def step(self, weights, lr):
@@ -197,7 +202,8 @@ class AdamW:
         b1, b2 = self.p["beta1"], self.p["beta2"]
         correction1 = 1 - b1 ** self.t
         correction2 = 1 - b2 ** self.t
-        for name, w in weights.items():
+        for name in self.owned:
+            w = weights[name]
             g = w.grad
             self.m[name].mul_(b1).add_(g * (1 - b1))
             self.v[name].mul_(b2).add_(g.square() * (1 - b2))
@@ -218,16 +224,101 @@ def learning_rate(step, total, p):
     return p["lr"]
 
 
+# ---- where gradients and optimiser state live ----
+
+class Replicated:
+    """DDP: every rank sums all gradients (all-reduce) and updates every weight itself."""
+
+    def __init__(self, weights, world):
+        self.world = world
+        self.owned = list(weights)
+
+    def describe(self):
+        return f"{self.world} worker(s), optimizer state replicated (DDP)"
+
+    def reduce_gradients(self, weights):
+        for w in weights.values():
+            if self.world > 1:
+                dist.all_reduce(w.grad, op=dist.ReduceOp.SUM)
+
+    def squared_norm(self, weights):
+        return sum(float(weights[n].grad.double().square().sum()) for n in self.owned)
+
+    def share_updates(self, weights):
+        pass
+
+    def full_moments(self, optimizer, weights, rank):
+        return optimizer.m, optimizer.v
+
+
+class OptimizerSharded:
+    """ZeRO stage 2: each weight has one owner (largest first, to the least loaded rank), which alone receives
+    the weight's summed gradient (reduce), keeps its AdamW moments and updates it, then broadcasts the new values.
+    A rank holds the gradients and moments of about 1/world of the parameters once a step's gradients are reduced."""
+
+    def __init__(self, weights, world, rank):
+        self.world, self.rank = world, rank
+        load = [0] * world
+        self.owner = {}
+        for name in sorted(weights, key=lambda n: (-weights[n].numel(), n)):
+            chosen = min(range(world), key=lambda r: (load[r], r))
+            self.owner[name] = chosen
+            load[chosen] += weights[name].numel()
+        self.owned = [n for n in weights if self.owner[n] == rank]
+        self.load = load
+
+    def describe(self):
+        return (f"{self.world} workers, optimizer state sharded (ZeRO-2): parameters per worker "
+                f"{', '.join(str(n) for n in self.load)}")
+
+    def reduce_gradients(self, weights):
+        for name, w in weights.items():
+            dist.reduce(w.grad, dst=self.owner[name], op=dist.ReduceOp.SUM)
+            if self.owner[name] != self.rank:
+                w.grad = None  # another rank's share: freed at once
+
+    def squared_norm(self, weights):
+        mine = torch.tensor([sum(float(weights[n].grad.double().square().sum()) for n in self.owned)],
+                            dtype=torch.float64)
+        dist.all_reduce(mine, op=dist.ReduceOp.SUM)
+        return mine.item()
+
+    @torch.no_grad()
+    def share_updates(self, weights):
+        for name, w in weights.items():
+            dist.broadcast(w.data, src=self.owner[name])
+
+    def full_moments(self, optimizer, weights, rank):
+        """Every moment on rank 0 (the checkpoint holds them all, so a resume may use any world size)."""
+        m, v = {}, {}
+        for name in sorted(self.owner):
+            owner = self.owner[name]
+            for mine, full in ((optimizer.m, m), (optimizer.v, v)):
+                if owner == 0:
+                    if rank == 0:
+                        full[name] = mine[name]
+                elif rank == owner:
+                    dist.send(mine[name], dst=0)
+                elif rank == 0:
+                    full[name] = torch.empty_like(weights[name].data)
+                    dist.recv(full[name], src=owner)
+        return m, v
+
+
 # ---- checkpoints: the Hugging Face layout plus the optimiser's moments and the trainer's state ----
 
-def save_checkpoint(folder, model, optimizer, state, config_file):
+def save_checkpoint(folder, model, optimizer, state, config_file, rank, placement):
+    """Called on every rank (gathering sharded moments is collective); rank 0 writes."""
+    moments = None if optimizer is None else placement.full_moments(optimizer, model.weights, rank)
+    if rank != 0:
+        return
     temporary = folder + ".tmp"
     shutil.rmtree(temporary, ignore_errors=True)
     os.makedirs(temporary)
     write_safetensors(os.path.join(temporary, "model.safetensors"), model.weights)
     shutil.copyfile(config_file, os.path.join(temporary, "config.json"))
-    if optimizer is not None:
-        torch.save({"t": optimizer.t, "m": optimizer.m, "v": optimizer.v}, os.path.join(temporary, "optimizer.pt"))
+    if moments is not None:
+        torch.save({"t": optimizer.t, "m": moments[0], "v": moments[1]}, os.path.join(temporary, "optimizer.pt"))
     with open(os.path.join(temporary, "trainer_state.json"), "w") as f:
         json.dump(state, f)
     previous = folder + ".old"
@@ -244,7 +335,9 @@ def load_checkpoint(folder, model, optimizer):
             model.weights[name].copy_(w)
     if optimizer is not None and os.path.exists(os.path.join(folder, "optimizer.pt")):
         saved = torch.load(os.path.join(folder, "optimizer.pt"))
-        optimizer.t, optimizer.m, optimizer.v = saved["t"], saved["m"], saved["v"]
+        optimizer.t = saved["t"]
+        optimizer.m = {n: saved["m"][n] for n in optimizer.owned}
+        optimizer.v = {n: saved["v"][n] for n in optimizer.owned}
     with open(os.path.join(folder, "trainer_state.json")) as f:
         return json.load(f)
 
@@ -281,7 +374,10 @@ def main(work):
     with open(os.path.join(start, "config.json")) as f:
         config = json.load(f)
     model = Decoder(config, read_safetensors(os.path.join(start, "model.safetensors")), device)
-    optimizer = AdamW(p, model.weights)
+    placement = OptimizerSharded(model.weights, world, rank) if job["sharding"] == "optimizer" and world > 1 \
+        else Replicated(model.weights, world)
+    optimizer = AdamW(p, model.weights, placement.owned)
+    emit(rank, "message", text=placement.describe())
     train, valid = read_examples(os.path.join(work, "train.jsonl")), read_examples(os.path.join(work, "valid.jsonl"))
     if p["maxValidation"] > 0:
         valid = valid[:p["maxValidation"]]
@@ -295,9 +391,11 @@ def main(work):
     per_step = p["microBatch"] * p["accumulation"]
     reason, early = f"completed {total} steps", False
     while state["step"] < total:
-        if os.path.exists(job["stopFile"]):
-            if rank == 0:
-                save_checkpoint(last, model, optimizer, state, config_file)
+        stop = torch.tensor([1 if os.path.exists(job["stopFile"]) else 0])
+        if world > 1:  # every rank stops at the same step, even if one sees the file later
+            dist.all_reduce(stop, op=dist.ReduceOp.MAX)
+        if stop.item():
+            save_checkpoint(last, model, optimizer, state, config_file, rank, placement)
             reason, early = f"stop requested at step {state['step']}; checkpoint {last}", True
             break
         step = state["step"] + 1
@@ -322,20 +420,19 @@ def main(work):
         for w in model.weights.values():  # ranks without a micro-batch this step still take part
             if w.grad is None:
                 w.grad = torch.zeros_like(w)
-            if world > 1:
-                dist.all_reduce(w.grad, op=dist.ReduceOp.SUM)
+        placement.reduce_gradients(model.weights)
         if world > 1:
             dist.all_reduce(sums, op=dist.ReduceOp.SUM)
         sums /= len(batches)
-        squared = sum(float(w.grad.double().square().sum()) for w in model.weights.values())
-        norm = math.sqrt(squared)
+        norm = math.sqrt(placement.squared_norm(model.weights))
         if not math.isfinite(norm):
             raise RuntimeError(f"gradient norm is {norm}; training stopped")
         if p["clipNorm"] > 0 and norm > p["clipNorm"]:
-            for w in model.weights.values():
-                w.grad.mul_(p["clipNorm"] / norm)
+            for name in placement.owned:
+                model.weights[name].grad.mul_(p["clipNorm"] / norm)
         lr = learning_rate(step, total, p)
         optimizer.step(model.weights, lr)
+        placement.share_updates(model.weights)
         state["step"] = step
         emit(rank, "step", step=step, totalSteps=total, epoch=epoch + 1, loss=sums[0].item(),
              factualLoss=sums[1].item(), counterfactualLoss=sums[2].item(), learningRate=lr, gradientNorm=norm,
@@ -343,21 +440,18 @@ def main(work):
         if step % eval_every == 0 or step == total:
             if not valid:
                 state.update(bestStep=step, bestLoss=float("nan"), validationsSinceBest=0)
-                if rank == 0:
-                    save_checkpoint(best, model, optimizer, state, config_file)
+                save_checkpoint(best, model, optimizer, state, config_file, rank, placement)
             else:
                 loss = validation_loss(model, valid, p["microBatch"], objective, job["padId"], device, rank, world,
                                        autocast)
                 improved = loss < state["bestLoss"]
                 if improved:
                     state.update(bestStep=step, bestLoss=loss, validationsSinceBest=0)
-                    if rank == 0:
-                        save_checkpoint(best, model, optimizer, state, config_file)
+                    save_checkpoint(best, model, optimizer, state, config_file, rank, placement)
                 else:
                     state["validationsSinceBest"] += 1
                 emit(rank, "validation", step=step, epoch=epoch + 1, factualLoss=loss, improved=improved)
-            if rank == 0:
-                save_checkpoint(last, model, optimizer, state, config_file)
+            save_checkpoint(last, model, optimizer, state, config_file, rank, placement)
             if p["patience"] > 0 and state["validationsSinceBest"] >= p["patience"]:
                 reason = (f"early stop at step {step}: validation L_n did not improve for "
                           f"{state['validationsSinceBest']} validation(s); best at step {state['bestStep']}")
@@ -367,8 +461,7 @@ def main(work):
         load_checkpoint(best, model, None)
         emit(rank, "message", text=f"restored the best weights (step {state['bestStep']})")
     trained = os.path.join(work, "trained")
-    if rank == 0:
-        save_checkpoint(trained, model, None, state, config_file)
+    save_checkpoint(trained, model, None, state, config_file, rank, placement)
     emit(rank, "done", steps=state["step"], bestStep=state["bestStep"], bestLoss=state["bestLoss"],
          bestCheckpoint=best if os.path.isdir(best) else last, stoppedEarly=early, reason=reason, model=trained)
     dist.barrier()

@@ -121,18 +121,24 @@ public class TorchrunAgreementTest {
         }
     }
 
-    private static TorchrunParams torchrun(int workers) {
-        return new TorchrunParams(PYTHON, null, workers, null, null, null, null, 1, params());
+    private static TorchrunParams torchrun(int workers, TorchrunParams.Sharding sharding) {
+        return new TorchrunParams(PYTHON, null, workers, null, null, null, null, sharding, 1, params());
     }
 
     @Test
     public void oneWorkerAgreesWithTheCpuTrainer() throws Exception {
-        assertAgrees("1 worker", run(new TorchrunTrainer().bind(torchrun(1))));
+        assertAgrees("1 worker", run(new TorchrunTrainer().bind(torchrun(1, null))));
     }
 
     @Test
     public void twoGlooWorkersSharingTheMicroBatchesAgreeWithTheCpuTrainer() throws Exception {
-        assertAgrees("2 gloo workers", run(new TorchrunTrainer().bind(torchrun(2))));
+        assertAgrees("2 gloo workers", run(new TorchrunTrainer().bind(torchrun(2, null))));
+    }
+
+    @Test
+    public void twoGlooWorkersWithShardedOptimizerStateAgreeWithTheCpuTrainer() throws Exception {
+        assertAgrees("2 gloo workers, optimizer state sharded",
+                run(new TorchrunTrainer().bind(torchrun(2, TorchrunParams.Sharding.OPTIMIZER))));
     }
 
     private static void assertAgrees(String what, Run torch) {
