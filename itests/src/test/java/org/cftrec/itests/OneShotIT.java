@@ -98,7 +98,8 @@ public class OneShotIT {
         try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(home.resolve("deploy/plain.jar")))) {
             jar.putNextEntry(new java.util.zip.ZipEntry("x.txt"));
         }
-        Result result = cftrec("validate", hostile, ";", "plugins", ";", "help", ";", "no-such-command", ";", "runs");
+        Result result = cftrec("--help", ";", "validate", hostile, ";", "plugins", ";", "no-such-command", ";",
+                "runs");
         assertEquals(result.toString(), 1, result.status());
         assertTrue(result.toString(), result.out().contains(hostile + ": valid"));
         assertTrue(result.toString(), result.out().contains("export-bigrec"));

@@ -20,8 +20,9 @@ final class Commands {
     }
 
     /** Prints progress until the run ends; fails (non-zero exit in one-shot mode) unless it succeeded. */
-    static RunInfo follow(ExperimentService service, RunInfo run, PrintStream out, Session session)
+    static RunInfo follow(ExperimentService service, RunInfo run, PrintStream commandOut, Session session)
             throws Exception {
+        PrintStream out = reachingTheTerminal(commandOut, session);
         out.println("run " + run.id() + " in " + run.directory());
         out.flush();
         ProgressPrinter progress = ProgressPrinter.forTerminal(out, session);
@@ -40,6 +41,26 @@ final class Commands {
                     + now.message()));
             return now;
         }
+    }
+
+    /**
+     * The command's output, whose flush also flushes the console session's own stream. Karaf 4.4.9 and 4.4.10 wrap
+     * the terminal in a PrintStream without auto-flush (apache/karaf#2267, fixed in 4.4.11, not on Maven Central
+     * yet), so a flush of the command's System.out stopped there and the console showed a run's whole progress
+     * only when the command ended.
+     */
+    static PrintStream reachingTheTerminal(PrintStream out, Session session) {
+        PrintStream console = session == null ? null : session.getConsole();
+        if (console == null || console == out) {
+            return out;
+        }
+        return new PrintStream(out, false, java.nio.charset.StandardCharsets.UTF_8) {
+            @Override
+            public void flush() {
+                super.flush();
+                console.flush();
+            }
+        };
     }
 
     /** The results table of a finished run, or a line saying there are none yet. */
