@@ -18,10 +18,11 @@ import java.util.Set;
  * @param trainer    default {@code cpu}
  * @param evaluation default d3, K in 1, 3, 5, 10, 20, all three history modes
  * @param variants   default: one variant {@code cft} with the top-level settings
+ * @param items      how items appear in prompts and targets; default titles
  */
 public record ExperimentSpec(String name, Long seed, PluginRef dataset, PluginRef prompt, PluginRef backbone,
                              PluginRef weighting, ObjectiveSpec objective, PluginRef trainer,
-                             EvaluationSpec evaluation, List<VariantSpec> variants) {
+                             EvaluationSpec evaluation, List<VariantSpec> variants, ItemsSpec items) {
     public static final long DEFAULT_SEED = 42L;
 
     public ExperimentSpec {
@@ -39,6 +40,7 @@ public record ExperimentSpec(String name, Long seed, PluginRef dataset, PluginRe
         evaluation = evaluation == null ? EvaluationSpec.defaults() : evaluation;
         variants = variants == null || variants.isEmpty()
                 ? List.of(new VariantSpec("cft", null, null, null)) : List.copyOf(variants);
+        items = items == null ? ItemsSpec.defaults() : items;
         Set<String> names = new HashSet<>();
         for (VariantSpec variant : variants) {
             if (!names.add(variant.name())) {
@@ -47,10 +49,17 @@ public record ExperimentSpec(String name, Long seed, PluginRef dataset, PluginRe
         }
     }
 
+    /** A spec with items as titles (the constructor of API 1.0, kept for its callers). */
+    public ExperimentSpec(String name, Long seed, PluginRef dataset, PluginRef prompt, PluginRef backbone,
+                          PluginRef weighting, ObjectiveSpec objective, PluginRef trainer, EvaluationSpec evaluation,
+                          List<VariantSpec> variants) {
+        this(name, seed, dataset, prompt, backbone, weighting, objective, trainer, evaluation, variants, null);
+    }
+
     /** This spec with another seed (repeating an experiment over seeds). */
     public ExperimentSpec withSeed(long otherSeed) {
         return new ExperimentSpec(name, otherSeed, dataset, prompt, backbone, weighting, objective, trainer, evaluation,
-                variants);
+                variants, items);
     }
 
     /** The variants with inherited fields filled in from the top level. */

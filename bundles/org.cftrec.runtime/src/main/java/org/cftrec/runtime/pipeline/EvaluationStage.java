@@ -11,6 +11,7 @@ import org.cftrec.api.eval.RankingMetrics;
 import org.cftrec.api.model.Backbone;
 import org.cftrec.api.run.ModeResults;
 import org.cftrec.api.spec.EvaluationSpec;
+import org.cftrec.api.spec.ItemsSpec;
 import org.cftrec.api.spec.HistoryMode;
 import org.cftrec.runtime.plugins.ResolvedPlugin;
 import org.cftrec.runtime.run.RunDirectory;
@@ -54,6 +55,9 @@ final class EvaluationStage {
                             Path variantDir) throws IOException {
         EvaluationSpec spec = plan.spec().evaluation();
         Map<String, String> targetTexts = prompts.targetTexts();
+        Map<String, String> titlesOfCodes = plan.spec().items().representation() == ItemsSpec.Representation.TITLE
+                ? null : dataset.itemsById().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        Map.Entry::getKey, e -> e.getValue().title()));
         PopularityProfile popularity = new PopularityProfile(dataset);
         Map<String, Map<String, ModeResults>> byProtocol = new LinkedHashMap<>();
         int pairs = plan.evaluators().stream().mapToInt(p -> spec.historyModes(p.name()).size()).sum();
@@ -97,7 +101,7 @@ final class EvaluationStage {
                         entry.metric("HR@10"), cases.size(), entry.casesPerSecond(),
                         ExperimentPipeline.clock(seconds)));
                 String stem = "predictions-" + protocol.name() + "-" + mode.name().toLowerCase(Locale.ROOT);
-                PredictionsFile.write(variantDir.resolve(stem + ".jsonl"), cases, rankings, targetTexts);
+                PredictionsFile.write(variantDir.resolve(stem + ".jsonl"), cases, rankings, targetTexts, titlesOfCodes);
                 PredictionsFile.writeEvaluateJson(variantDir.resolve(stem + ".json"), cases, rankings, targetTexts);
                 // JSON, not Map.toString: arrays as numbers, not Java's [D@... names.
                 dir.log(variant + ": " + protocol.name() + "/" + mode + " " + SpecJson.oneLine(entry));

@@ -20,6 +20,8 @@ import org.cftrec.api.train.TrainingResult;
 import org.cftrec.api.train.ValidationMetrics;
 import org.cftrec.runtime.objective.CftTrainingData;
 import org.cftrec.api.train.TokenizedExample;
+import org.cftrec.api.spec.ItemsSpec;
+import org.cftrec.runtime.items.ItemTexts;
 import org.cftrec.runtime.plugins.ResolvedPlugin;
 import org.cftrec.runtime.run.DataAccess;
 import org.cftrec.runtime.run.RunDirectory;
@@ -64,6 +66,10 @@ public final class ExperimentPipeline {
         dir.log("dataset " + dataset.name() + ": " + dataset.catalogue().size() + " items, "
                 + dataset.train().size() + "/" + dataset.valid().size() + "/" + dataset.test().size()
                 + " train/valid/test examples");
+        Map<String, String> itemTexts = ItemTexts.of(dataset.catalogue(), plan.spec().items());
+        dir.log("items as " + plan.spec().items().representation().name().toLowerCase(java.util.Locale.ROOT)
+                + (plan.spec().items().representation() == ItemsSpec.Representation.TITLE ? ""
+                : ", e.g. " + itemTexts.values().stream().limit(3).toList()));
         checkpoint();
 
         Map<String, VariantResults> variants = new LinkedHashMap<>();
@@ -72,7 +78,7 @@ public final class ExperimentPipeline {
             ExperimentPlan.VariantPlan variant = plan.variants().get(i);
             double start = DATASET_SHARE + (1 - DATASET_SHARE) * i / count;
             double share = (1 - DATASET_SHARE) / count;
-            variants.put(variant.name(), runVariant(variant, dataset, start, share));
+            variants.put(variant.name(), runVariant(variant, dataset, itemTexts, start, share));
         }
         // The runtime's own popularity baseline replaces a dataset's: it is scored on the cases the models are
         // (maxCases), where a dataset's is scored on all of its test split.
@@ -85,8 +91,8 @@ public final class ExperimentPipeline {
         return results;
     }
 
-    private VariantResults runVariant(ExperimentPlan.VariantPlan variant, RecDataset dataset, double start,
-                                           double share) throws IOException {
+    private VariantResults runVariant(ExperimentPlan.VariantPlan variant, RecDataset dataset,
+                                      Map<String, String> itemTexts, double start, double share) throws IOException {
         Path variantDir = dir.resolve("variants", variant.name());
         Path resultsFile = variantDir.resolve("results.json");
         if (Files.exists(resultsFile)) {
@@ -95,7 +101,7 @@ public final class ExperimentPipeline {
         }
         String at = variant.name() + ": ";
         state.stage(at + "prompts", start);
-        PromptRenderer prompts = new PromptRenderer(plan.prompt(), dataset);
+        PromptRenderer prompts = new PromptRenderer(plan.prompt(), dataset, itemTexts);
         List<RenderedPrompt> train = prompts.renderAll(dataset.train());
         List<RenderedPrompt> valid = prompts.renderAll(dataset.valid());
         checkpoint();

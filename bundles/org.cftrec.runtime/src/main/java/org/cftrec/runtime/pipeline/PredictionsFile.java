@@ -18,14 +18,15 @@ import java.util.Map;
 /**
  * Per-case predictions as JSON lines in the BIGRec layout (input, output, predict = generated texts) plus the
  * user, the target item, the ranked item ids, their scores where the protocol ranks by one ({@code ranked_scores}:
- * exact's summed log-probabilities) and the target's rank.
+ * exact's summed log-probabilities) and the target's rank. Where items are codes rather than titles, the titles of
+ * the target and of the ranked items follow ({@code target_title}, {@code ranked_titles}).
  */
 final class PredictionsFile {
     private PredictionsFile() {
     }
 
     static void write(Path file, List<EvaluationCase> cases, List<CaseRanking> rankings,
-                      Map<String, String> targetTexts) throws IOException {
+                      Map<String, String> targetTexts, Map<String, String> titlesOfCodes) throws IOException {
         AtomicFiles.write(file, out -> {
             for (int i = 0; i < cases.size(); i++) {
                 EvaluationCase c = cases.get(i);
@@ -41,6 +42,10 @@ final class PredictionsFile {
                     row.put("ranked_scores", r.topScores());
                 }
                 row.put("target_rank", r.targetRank());
+                if (titlesOfCodes != null) {
+                    row.put("target_title", titlesOfCodes.get(c.example().target()));
+                    row.put("ranked_titles", r.topItemIds().stream().map(titlesOfCodes::get).toList());
+                }
                 out.write(SpecJson.oneLine(row).getBytes(StandardCharsets.UTF_8));
                 out.write('\n');
             }

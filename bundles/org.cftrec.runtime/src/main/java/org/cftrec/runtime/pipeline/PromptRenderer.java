@@ -17,21 +17,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Renders the prompts of a dataset's examples with the run's template: training, evaluation cases, corpus. */
+/**
+ * Renders the prompts of a dataset's examples with the run's template: training, evaluation cases, corpus. Items
+ * appear as their texts (titles, or codes: {@link org.cftrec.runtime.items.ItemTexts}).
+ */
 final class PromptRenderer {
     private final PromptTemplate template;
     private final RecDataset dataset;
-    private final Map<String, Item> items;
+    private final Map<String, String> itemTexts;
 
-    PromptRenderer(ResolvedPlugin<PromptTemplate> plugin, RecDataset dataset) {
+    PromptRenderer(ResolvedPlugin<PromptTemplate> plugin, RecDataset dataset, Map<String, String> itemTexts) {
         this.template = plugin.instance();
         this.dataset = dataset;
-        this.items = dataset.itemsById();
+        this.itemTexts = itemTexts;
     }
 
     RenderedPrompt render(List<String> history, String target) {
-        List<String> titles = history.stream().map(id -> items.get(id).title()).toList();
-        return template.render(new PromptInput(dataset.domain(), titles, items.get(target).title()));
+        List<String> texts = history.stream().map(itemTexts::get).toList();
+        return template.render(new PromptInput(dataset.domain(), texts, itemTexts.get(target)));
     }
 
     List<RenderedPrompt> renderAll(List<Example> examples) {

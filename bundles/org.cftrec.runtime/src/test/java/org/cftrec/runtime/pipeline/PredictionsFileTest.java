@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 public class PredictionsFileTest {
     @Rule
@@ -27,7 +28,7 @@ public class PredictionsFileTest {
         List<CaseRanking> rankings = List.of(new CaseRanking(2, List.of("i9", "i2"), List.of("\"B\"", "\"A\"")),
                 new CaseRanking(0, List.of("i1"), List.of(), List.of(-3.25)));
         Path file = folder.getRoot().toPath().resolve("predictions.jsonl");
-        PredictionsFile.write(file, cases, rankings, Map.of("i2", "\"Two\"", "i3", "\"Three\""));
+        PredictionsFile.write(file, cases, rankings, Map.of("i2", "\"Two\"", "i3", "\"Three\""), null);
         assertEquals(rankings, PredictionsFile.read(file));
         var first = new ObjectMapper().readTree(Files.readAllLines(file).get(0));
         assertEquals("prompt with \"quotes\"\nand a newline", first.path("input").asText());
@@ -36,6 +37,20 @@ public class PredictionsFileTest {
         assertEquals("no scores, no field", true, first.path("ranked_scores").isMissingNode());
         var second = new ObjectMapper().readTree(Files.readAllLines(file).get(1));
         assertEquals(-3.25, second.path("ranked_scores").get(0).asDouble(), 0);
+        assertTrue("titles only where items are codes", first.path("ranked_titles").isMissingNode());
+    }
+
+    @Test
+    public void itemsAsCodesAlsoGiveTheTitles() throws Exception {
+        List<EvaluationCase> cases = List.of(new EvaluationCase(new Example("u1", List.of("i1"), "i2"), "p"));
+        List<CaseRanking> rankings = List.of(new CaseRanking(2, List.of("i9", "i2"), List.of("a1 b0", "a0 b3")));
+        Path file = folder.getRoot().toPath().resolve("codes.jsonl");
+        PredictionsFile.write(file, cases, rankings, Map.of("i2", "a0 b3", "i9", "a1 b0"),
+                Map.of("i2", "Two (1995)", "i9", "Nine (1999)"));
+        var row = new ObjectMapper().readTree(Files.readAllLines(file).get(0));
+        assertEquals("a0 b3", row.path("output").asText());
+        assertEquals("Two (1995)", row.path("target_title").asText());
+        assertEquals("[\"Nine (1999)\",\"Two (1995)\"]", row.path("ranked_titles").toString());
     }
 
     @Test

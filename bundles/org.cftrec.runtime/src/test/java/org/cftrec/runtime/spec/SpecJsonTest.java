@@ -1,6 +1,7 @@
 package org.cftrec.runtime.spec;
 
 import org.cftrec.api.spec.HistoryMode;
+import org.cftrec.api.spec.ItemsSpec;
 import org.cftrec.api.spec.ExperimentSpec;
 import org.cftrec.api.spec.SpecException;
 import org.cftrec.api.spec.WeightScope;
@@ -64,6 +65,21 @@ public class SpecJsonTest {
                 "{\"name\": \"x\", \"objective\": {\"weightScope\": \"all\"}}", "s.json"));
         assertTrue(e.getMessage(), e.getMessage().endsWith(
                 "objective.weightScope: invalid value 'all'; valid values: both, counterfactual-only"));
+    }
+
+    @Test
+    public void itemsAreTitlesUnlessTheSpecAsksForCodes() {
+        assertEquals(ItemsSpec.Representation.TITLE, SpecJson.parse("{\"name\": \"x\"}", "s.json").items().representation());
+        ExperimentSpec spec = SpecJson.parse("{\"name\": \"x\", \"items\": {\"representation\": \"semantic-id\","
+                + " \"levels\": 2}}", "s.json");
+        assertEquals(ItemsSpec.Representation.SEMANTIC_ID, spec.items().representation());
+        assertEquals(2, (int) spec.items().levels());
+        assertEquals(32, (int) spec.items().codes());
+        assertEquals("a seed study keeps the representation", spec.items(), spec.withSeed(7).items());
+        SpecException e = assertThrows(SpecException.class, () -> SpecJson.parse(
+                "{\"name\": \"x\", \"items\": {\"representation\": \"codes\"}}", "s.json"));
+        assertTrue(e.getMessage(), e.getMessage().endsWith(
+                "items.representation: invalid value 'codes'; valid values: title, token, semantic-id"));
     }
 
     @Test
