@@ -68,6 +68,7 @@ public final class ExperimentPipeline {
                 + " train/valid/test examples");
         Map<String, String> itemTexts = ItemTexts.of(dataset.catalogue(), plan.spec().items());
         dir.log("items as " + plan.spec().items().representation().name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-')
                 + (plan.spec().items().representation() == ItemsSpec.Representation.TITLE ? ""
                 : ", e.g. " + itemTexts.values().stream().limit(3).toList()));
         checkpoint();
