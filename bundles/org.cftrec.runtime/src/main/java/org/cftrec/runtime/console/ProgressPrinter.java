@@ -57,19 +57,16 @@ final class ProgressPrinter {
     void update(RunInfo run) {
         String line = String.format(Locale.ROOT, "[%3.0f%%] %s%s", 100 * run.progress(), run.stage(),
                 run.message().isEmpty() ? "" : " | " + run.message());
+        int width = inPlace ? columns.getAsInt() - 1 : 0; // the last column would make some terminals wrap
+        if (width > 0 && line.length() > width) {
+            line = line.substring(0, width);
+        }
         if (line.equals(lastLine)) {
             return;
         }
         long now = System.nanoTime();
         boolean newStage = !run.stage().equals(lastStage);
         if (inPlace) {
-            int width = columns.getAsInt() - 1; // the last column would make some terminals wrap
-            if (width > 0 && line.length() > width) {
-                line = line.substring(0, width);
-            }
-            if (line.equals(lastLine)) {
-                return;
-            }
             if (newStage && shownWidth > 0) {
                 out.println(); // the finished stage's last line stays on screen
                 shownWidth = 0;

@@ -20,19 +20,23 @@ final class ResidualKMeans {
         int[][] codes = new int[vectors.length][levels];
         SplittableRandom random = new SplittableRandom(seed);
         for (int level = 0; level < levels; level++) {
-            int[] assignment = cluster(vectors, Math.min(k, vectors.length), random);
-            float[][] centroids = centroids(vectors, assignment, Math.min(k, vectors.length));
+            Clusters clusters = cluster(vectors, Math.min(k, vectors.length), random);
             for (int i = 0; i < vectors.length; i++) {
-                codes[i][level] = assignment[i];
+                codes[i][level] = clusters.assignment()[i];
+                float[] centroid = clusters.centroids()[clusters.assignment()[i]];
                 for (int d = 0; d < vectors[i].length; d++) {
-                    vectors[i][d] -= centroids[assignment[i]][d];
+                    vectors[i][d] -= centroid[d];
                 }
             }
         }
         return codes;
     }
 
-    static int[] cluster(float[][] x, int k, SplittableRandom random) {
+    /** Each point's cluster and the clusters' means after the last Lloyd iteration. */
+    record Clusters(int[] assignment, float[][] centroids) {
+    }
+
+    static Clusters cluster(float[][] x, int k, SplittableRandom random) {
         float[][] centroids = seeds(x, k, random);
         int[] assignment = new int[x.length];
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
@@ -47,7 +51,7 @@ final class ResidualKMeans {
                 break;
             }
         }
-        return assignment;
+        return new Clusters(assignment, centroids);
     }
 
     /** k-means++: each next seed drawn with probability proportional to its squared distance to the nearest. */
