@@ -32,7 +32,7 @@ import java.util.TreeSet;
 
 /**
  * The report's charts. A variant has one colour in every chart (the order of the spec picks it from a palette
- * readable on white, and from the 11th variant on the lines are dashed); references are grey dashed lines; the
+ * readable on white, and from the 11th variant on the lines are dashed); references are grey lines (the first dashed, the others dotted); the
  * oracle, far above every model, is left to the tables so that it does not flatten the models' bars; an axis
  * whose values are all zero or tiny shows 0..1.
  */
@@ -45,6 +45,9 @@ final class Charts {
     private static final Color REFERENCE = new Color(0x555555);
     private static final BasicStroke DASHED = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
             new float[] {6f, 4f}, 0f);
+    /** The lines of the references after the first (item-kNN beside popularity), grey as well. */
+    private static final BasicStroke DOTTED = new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
+            new float[] {2f, 4f}, 0f);
 
     private Charts() {
     }
@@ -147,12 +150,13 @@ final class Charts {
                 variants.add(name);
             }
         });
-        ReferenceScores popularity = results.references().stream().filter(r -> r.name().equals("popularity"))
-                .findFirst().orElse(null);
-        if (popularity != null) {
-            XYSeries series = new XYSeries("popularity");
+        for (ReferenceScores reference : results.references()) {
+            if (reference.name().equals("oracle")) {
+                continue; // an upper bound far above the models would flatten their lines: tables only
+            }
+            XYSeries series = new XYSeries(reference.name());
             for (int k : ks) {
-                Double value = popularity.metrics().get(metric + "@" + k);
+                Double value = reference.metrics().get(metric + "@" + k);
                 if (value != null) {
                     series.add(k, value);
                 }
@@ -165,7 +169,8 @@ final class Charts {
         for (int s = 0; s < data.getSeriesCount(); s++) {
             boolean reference = s >= variants.size();
             renderer.setSeriesPaint(s, reference ? REFERENCE : color(results, variants.get(s)));
-            renderer.setSeriesStroke(s, reference || dashed(results, variants.get(s)) ? DASHED : new BasicStroke(2f));
+            renderer.setSeriesStroke(s, reference ? (s == variants.size() ? DASHED : DOTTED)
+                    : dashed(results, variants.get(s)) ? DASHED : new BasicStroke(2f));
         }
         style(chart.getXYPlot(), renderer);
         return chart;

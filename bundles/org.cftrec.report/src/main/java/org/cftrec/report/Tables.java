@@ -40,7 +40,7 @@ final class Tables {
     /**
      * One table per protocol: a row per variant, NDCG@10 and HR@10 for each history mode evaluated, then the
      * factual NDCG@10's difference to the baseline variant and to popularity, and the share of it kept without
-     * the history; the popularity baseline as the last row.
+     * the history; the baselines (popularity, item-kNN) as the last rows, on the recorded history only.
      */
     static String comparison(ExperimentResults results, String protocol) {
         String baseline = baseline(results);
@@ -84,16 +84,29 @@ final class Tables {
                             100 * removed / own))
                     .append("</td></tr>");
         }
-        if (popularity != null) {
-            html.append("<tr class=\"reference\"><td>popularity (training counts)</td>");
-            for (int i = 0; i < modes.size(); i++) {
-                html.append(i == 0 ? "<td>" + number(popularity.metrics().getOrDefault("NDCG@10", Double.NaN))
-                        + "</td><td>" + number(popularity.metrics().getOrDefault("HR@10", Double.NaN)) + "</td>"
-                        : "<td></td><td></td>");
+        for (ReferenceScores reference : results.references()) {
+            if (reference.name().equals("oracle")) {
+                continue; // an upper bound, not a baseline: it stays in the metric tables
             }
-            html.append("<td>").append(delta(pop, base)).append("</td><td></td><td></td></tr>");
+            double own = reference.metrics().getOrDefault("NDCG@10", Double.NaN);
+            html.append("<tr class=\"reference\"><td>").append(escape(referenceLabel(reference.name()))).append("</td>");
+            for (int i = 0; i < modes.size(); i++) {
+                html.append(i == 0 ? "<td>" + number(own) + "</td><td>"
+                        + number(reference.metrics().getOrDefault("HR@10", Double.NaN)) + "</td>" : "<td></td><td></td>");
+            }
+            html.append("<td>").append(delta(own, base)).append("</td><td>")
+                    .append(reference == popularity ? "" : delta(own, pop)).append("</td><td></td></tr>");
         }
         return html.append("</table>").toString();
+    }
+
+    /** How a reference is named in the comparison: what it ranks by. */
+    private static String referenceLabel(String name) {
+        return switch (name) {
+            case "popularity" -> "popularity (training counts)";
+            case "item-knn" -> "item-kNN (co-occurring training users)";
+            default -> name;
+        };
     }
 
     /** Per variant: objective, weighting, trainer and how training went. */

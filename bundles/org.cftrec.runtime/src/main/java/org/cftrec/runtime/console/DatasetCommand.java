@@ -8,10 +8,12 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.cftrec.api.data.DatasetStatistics;
 import org.cftrec.api.data.RecDataset;
 import org.cftrec.api.data.ReferenceScores;
+import org.cftrec.runtime.pipeline.ItemKnnReference;
 import org.cftrec.runtime.pipeline.PopularityReference;
 import org.cftrec.runtime.plugins.PluginCatalog;
 import org.cftrec.runtime.run.DataAccess;
 
+import java.util.TreeMap;
 
 @Service
 @Command(scope = "cftrec", name = "dataset", description = "Loads the dataset of a spec and prints its statistics (nothing is trained)")
@@ -39,11 +41,15 @@ public class DatasetCommand implements Action {
         for (ReferenceScores r : d.references()) {
             System.out.println("reference " + r.name() + ": " + r.metrics());
         }
+        int cases = loaded.spec().evaluation().maxCases();
+        String scored = (cases > 0 ? "first " + cases : "all") + " test cases";
         if (d.references().stream().noneMatch(r -> r.name().equals("popularity"))) {
-            int cases = loaded.spec().evaluation().maxCases();
-            System.out.println("reference popularity (training-target counts, " + (cases > 0 ? "first " + cases
-                    : "all") + " test cases): " + new java.util.TreeMap<>(PopularityReference.compute(d, loaded.spec().evaluation()).metrics()));
+            System.out.println("reference popularity (training-target counts, " + scored + "): "
+                    + new TreeMap<>(PopularityReference.compute(d, loaded.spec().evaluation()).metrics()));
         }
+        System.out.println("reference item-knn (cosine over training users, " + ItemKnnReference.NEIGHBOURS
+                + " neighbours, " + scored + "): "
+                + new TreeMap<>(ItemKnnReference.compute(d, loaded.spec().evaluation()).metrics()));
         return null;
     }
 }

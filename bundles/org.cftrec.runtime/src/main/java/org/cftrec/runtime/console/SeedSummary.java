@@ -1,5 +1,6 @@
 package org.cftrec.runtime.console;
 
+import org.cftrec.api.data.ReferenceScores;
 import org.cftrec.api.run.ExperimentResults;
 import org.cftrec.api.run.ModeResults;
 import org.cftrec.api.run.TrainingSummary;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * Several runs of one spec (different seeds) as one Markdown table: per variant, protocol and history mode,
- * the mean and sample standard deviation of each metric over the runs, and of the best validation L_n.
+ * the mean and sample standard deviation of each metric over the runs, and of the best validation L_n; then the
+ * references (popularity, item-kNN), which see the recorded history only.
  */
 final class SeedSummary {
     private SeedSummary() {
@@ -45,6 +47,16 @@ final class SeedSummary {
                     }
                 }
             }
+            for (ReferenceScores reference : run.references()) {
+                Map<String, List<Double>> row = cells.computeIfAbsent("(" + reference.name() + ")|-|factual",
+                        k -> new LinkedHashMap<>());
+                for (String metric : metrics) {
+                    Double value = reference.metrics().get(metric);
+                    if (value != null) {
+                        row.computeIfAbsent(metric, k -> new ArrayList<>()).add(value);
+                    }
+                }
+            }
         }
         List<String> columns = new ArrayList<>(metrics);
         columns.add("val L_n");
@@ -57,7 +69,7 @@ final class SeedSummary {
             String[] key = row.getKey().split("\\|");
             List<Double> cases = row.getValue().get("cases");
             out.append("| ").append(key[0]).append(" | ").append(key[1]).append(" | ").append(key[2]).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.0f", cases.get(0))).append(" |");
+                    .append(cases == null ? "-" : String.format(Locale.ROOT, "%.0f", cases.get(0))).append(" |");
             for (String column : columns) {
                 out.append(' ').append(meanStd(row.getValue().get(column))).append(" |");
             }

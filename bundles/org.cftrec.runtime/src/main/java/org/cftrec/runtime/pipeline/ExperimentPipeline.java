@@ -82,10 +82,12 @@ public final class ExperimentPipeline {
             variants.put(variant.name(), runVariant(variant, dataset, itemTexts, start, share));
         }
         // The runtime's own popularity baseline replaces a dataset's: it is scored on the cases the models are
-        // (maxCases), where a dataset's is scored on all of its test split.
+        // (maxCases), where a dataset's is scored on all of its test split. Item-kNN places a classic
+        // non-LLM recommender beside it, on the same cases.
         List<ReferenceScores> references = new ArrayList<>(dataset.references().stream()
                 .filter(r -> !r.name().equals("popularity")).toList());
         references.add(PopularityReference.compute(dataset, plan.spec().evaluation()));
+        references.add(ItemKnnReference.compute(dataset, plan.spec().evaluation()));
         ExperimentResults results = new ExperimentResults(plan.spec().name(), plan.spec().seed(), dataset.name(),
                 references, variants);
         dir.writeJson("results.json", results);

@@ -26,6 +26,16 @@ public final class PopularityReference {
 
     /** Scores on the first {@code maxCases} test cases (0 = all) at the spec's cut-offs. */
     public static ReferenceScores compute(RecDataset dataset, EvaluationSpec evaluation) {
+        List<String> order = order(dataset);
+        List<Integer> ranks = new ArrayList<>();
+        for (Example e : casesScored(dataset, evaluation)) {
+            ranks.add(rank(order, e));
+        }
+        return new ReferenceScores("popularity", RankingMetrics.compute(ranks, evaluation.ks()));
+    }
+
+    /** Every catalogue item, most frequent training target first, ties in catalogue order. */
+    static List<String> order(RecDataset dataset) {
         Map<String, Integer> counts = new HashMap<>();
         for (Example e : dataset.train()) {
             counts.merge(e.target(), 1, Integer::sum);
@@ -37,27 +47,32 @@ public final class PopularityReference {
             order.add(item.id());
         }
         order.sort(Comparator.comparingInt((String id) -> -counts.getOrDefault(id, 0)).thenComparing(position::get));
+        return order;
+    }
+
+    /** The test cases the models are scored on: the first {@code maxCases} (0 = all). */
+    static List<Example> casesScored(RecDataset dataset, EvaluationSpec evaluation) {
         List<Example> test = dataset.test();
-        if (evaluation.maxCases() > 0 && test.size() > evaluation.maxCases()) {
-            test = test.subList(0, evaluation.maxCases());
-        }
-        List<Integer> ranks = new ArrayList<>();
-        for (Example e : test) {
-            Set<String> history = new HashSet<>(e.history());
-            int rank = 0;
-            int found = 0; // stays 0 (a miss) when the target is itself a history item
-            for (String id : order) {
-                if (history.contains(id)) {
-                    continue;
-                }
-                rank++;
-                if (id.equals(e.target())) {
-                    found = rank;
-                    break;
-                }
+        return evaluation.maxCases() > 0 && test.size() > evaluation.maxCases()
+                ? test.subList(0, evaluation.maxCases()) : test;
+    }
+
+    /**
+     * The target's 1-based rank in {@code order} once the case's history items are left out; 0 (a miss) when
+     * the target is itself a history item or not in the order.
+     */
+    static int rank(List<String> order, Example e) {
+        Set<String> history = new HashSet<>(e.history());
+        int rank = 0;
+        for (String id : order) {
+            if (history.contains(id)) {
+                continue;
             }
-            ranks.add(found);
+            rank++;
+            if (id.equals(e.target())) {
+                return rank;
+            }
         }
-        return new ReferenceScores("popularity", RankingMetrics.compute(ranks, evaluation.ks()));
+        return 0;
     }
 }
