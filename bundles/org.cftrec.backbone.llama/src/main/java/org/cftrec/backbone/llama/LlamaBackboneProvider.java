@@ -134,15 +134,25 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
                     + " needs a GPU device; on " + device + " use float32");
         }
         Path folder;
+        List<String> itemTokens = List.of(); // the tiny preset's vocabulary holds them already: built from the corpus
         if (params.path() != null) {
             folder = request.context().resolveData(params.path());
+            itemTokens = request.itemTokens();
+            if (!itemTokens.isEmpty() && (params.lora() != null || !params.freeze().isEmpty())) {
+                throw new IllegalArgumentException("backbone.params." + (params.lora() != null ? "lora" : "freeze")
+                        + ": items as codes add " + itemTokens.size() + " new tokens to the checkpoint, whose"
+                        + " embedding rows must train, and " + (params.lora() != null ? "lora" : "freeze")
+                        + " keeps them at their initial values; use full fine-tuning (no lora, no freeze)"
+                        + " or items.representation \"title\"");
+            }
         } else {
             folder = request.context().workDirectory().resolve("tiny-backbone");
             TinyPreset.create(folder, request.corpus(), request.context().seed(), new TinyPreset.Sizes(
                     params.layers(), params.hidden(), params.heads(), params.kvHeads(), params.intermediate(),
                     params.maxVocabulary()));
         }
-        LlamaBackbone backbone = LlamaLoader.open(folder, device, dtype);
+        LlamaBackbone backbone = LlamaLoader.open(folder, device, dtype, itemTokens, request.context().workDirectory(),
+                request.context().seed());
         try {
             if (params.lora() != null) {
                 backbone.useAdapters(adapters(params.lora(), backbone, request));

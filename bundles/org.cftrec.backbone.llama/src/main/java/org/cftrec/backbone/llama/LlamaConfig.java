@@ -52,6 +52,13 @@ public record LlamaConfig(
         mlpBias = mlpBias == null ? Boolean.FALSE : mlpBias;
     }
 
+    /** The same model with {@code rows} token embeddings (after tokens were added to its tokenizer). */
+    public LlamaConfig withVocabSize(int rows) {
+        return new LlamaConfig(modelType, rows, hiddenSize, layers, heads, kvHeads, intermediateSize, rmsNormEps,
+                ropeTheta, maxPositions, tieWordEmbeddings, hiddenAct, attentionBias, mlpBias, ropeScaling,
+                useSlidingWindow, slidingWindow, headDim, bosTokenId, eosTokenId, padTokenId, torchDtype, architectures);
+    }
+
     /** Per-head width. */
     public int headSize() {
         return headDim != null ? headDim : hiddenSize / heads;

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Opens a checkpoint folder in the Hugging Face layout: config.json, model.safetensors(.index.json), tokenizer.json. */
@@ -89,17 +90,38 @@ public final class LlamaLoader {
      * @param dtype float32, or bfloat16 / float16 (GPU)
      */
     public static LlamaBackbone open(Path folder, Device device, DataType dtype) throws IOException {
+        return open(folder, device, dtype, List.of(), null, 0);
+    }
+
+    /**
+     * @param itemTokens    words to add to the tokenizer as new tokens (see {@link AddedTokens}); empty for none
+     * @param workDirectory where the extended tokenizer.json is written (when there are item tokens)
+     * @param seed          draws the new tokens' embedding rows
+     */
+    public static LlamaBackbone open(Path folder, Device device, DataType dtype, List<String> itemTokens,
+                                     Path workDirectory, long seed) throws IOException {
         LlamaConfig config = readConfig(folder);
         Path tokenizerFile = folder.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerFile)) {
             throw new IOException(folder + ": no tokenizer.json");
         }
         Map<String, Safetensors.Stored> tensors = CheckpointLayout.read(folder, config);
+        AddedTokens added = null;
+        if (!itemTokens.isEmpty()) {
+            added = AddedTokens.write(tokenizerFile, itemTokens,
+                    workDirectory.resolve("tokenizer-with-item-tokens").resolve("tokenizer.json"));
+            tokenizerFile = added.tokenizerJson();
+            config = config.withVocabSize(added.rowsNeeded(config.vocabSize()));
+        }
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
             for (Map.Entry<String, Safetensors.Stored> e : tensors.entrySet()) {
                 NDArray array = load(manager, e.getValue());
+                if (added != null && added.count() > 0 && (e.getKey().equals(LlamaBackbone.EMBEDDINGS)
+                        || e.getKey().equals(CheckpointLayout.LM_HEAD))) {
+                    array = added.initialiseRows(array, seed ^ e.getKey().hashCode());
+                }
                 weights.put(e.getKey(), dtype == DataType.FLOAT32 ? array : array.toType(dtype, false));
             }
             Integer eos = config.firstEosTokenId();

@@ -120,7 +120,7 @@ public final class TinyPreset {
         return new Safetensors.Tensor("F32", shape, values);
     }
 
-    private static double gaussian(SplittableRandom random) {
+    static double gaussian(SplittableRandom random) {
         // Box-Muller: SplittableRandom has no nextGaussian on Java 17.
         double u = 1.0 - random.nextDouble();
         double v = random.nextDouble();

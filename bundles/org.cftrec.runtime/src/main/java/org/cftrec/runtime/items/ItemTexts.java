@@ -41,6 +41,19 @@ public final class ItemTexts {
         return texts;
     }
 
+    /**
+     * The words item codes are made of, sorted (for a tokenizer to add as new tokens); empty for titles, whose
+     * words are ordinary text.
+     */
+    public static List<String> tokens(Map<String, String> itemTexts, ItemsSpec spec) {
+        if (spec.representation() == ItemsSpec.Representation.TITLE) {
+            return List.of();
+        }
+        java.util.SortedSet<String> words = new java.util.TreeSet<>();
+        itemTexts.values().forEach(text -> words.addAll(List.of(text.split(" "))));
+        return List.copyOf(words);
+    }
+
     /** Codes per title: residual k-means levels, plus one level numbering the titles that share all of them. */
     static int[][] semanticIds(List<String> titles, int levels, int codes) {
         int[][] quantised = ResidualKMeans.codes(TitleVectors.of(titles), levels, codes, CODE_SEED);

@@ -113,7 +113,8 @@ public final class ExperimentPipeline {
         Trainer trainer = variant.trainer().instance();
         String device = trainer.device();
         List<String> corpus = prompts.corpus(train, valid, prompts.renderAll(dataset.test()));
-        try (Backbone backbone = plan.backbone().instance().open(new BackboneRequest(device, corpus, new PluginContext(context.seed(), context.dataRoot(),
+        try (Backbone backbone = plan.backbone().instance().open(new BackboneRequest(device, corpus,
+                ItemTexts.tokens(itemTexts, plan.spec().items()), new PluginContext(context.seed(), context.dataRoot(),
                         variantDir.resolve("work"), context.allowedRoots())))) {
             dir.log(at + "backbone " + backbone.shape() + " on " + backbone.device());
             ExampleEncoder encoder = new ExampleEncoder(backbone.tokenizer(), variant.weighting().instance());

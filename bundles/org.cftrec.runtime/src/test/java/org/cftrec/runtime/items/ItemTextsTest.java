@@ -57,6 +57,12 @@ public class ItemTextsTest {
             all.addAll(codes);
         }
         assertEquals(texts.toString(), 3, all.size());
+        // The words a tokenizer adds as new tokens: every code of every level, once each, sorted.
+        List<String> tokens = ItemTexts.tokens(texts, spec);
+        Set<String> used = new java.util.TreeSet<>();
+        texts.values().forEach(t -> used.addAll(List.of(t.split(" "))));
+        assertEquals(List.copyOf(used), tokens);
+        assertTrue(tokens.toString(), tokens.contains("c0") && tokens.contains("c1"));
     }
 
     @Test
@@ -67,6 +73,9 @@ public class ItemTextsTest {
         Map<String, String> tokens = ItemTexts.of(items, new ItemsSpec(ItemsSpec.Representation.TOKEN, null, null));
         assertEquals("i0", tokens.get("f0-1"));
         assertEquals("i25", tokens.get("dup-2"));
+        assertEquals(items.size(), ItemTexts.tokens(tokens, new ItemsSpec(ItemsSpec.Representation.TOKEN, null, null)).size());
+        assertEquals("titles are ordinary text", List.of(), ItemTexts.tokens(ItemTexts.of(items, ItemsSpec.defaults()),
+                ItemsSpec.defaults()));
     }
 
     @Test
