@@ -22,7 +22,8 @@ public class HtmlReportTest {
     static void writeRun(Path run) throws java.io.IOException {
         Files.writeString(run.resolve("results.json"), "{\"name\": \"demo\", \"seed\": 42, \"dataset\": \"synthetic\","
                 + " \"references\": [{\"name\": \"oracle\", \"metrics\": {\"HR@10\": 0.8, \"NDCG@10\": 0.6}},"
-                + " {\"name\": \"popularity\", \"metrics\": {\"HR@10\": 0.25, \"NDCG@10\": 0.12}}],"
+                + " {\"name\": \"popularity\", \"metrics\": {\"HR@10\": 0.25, \"NDCG@10\": 0.12}},"
+                + " {\"name\": \"item-knn\", \"metrics\": {\"HR@10\": 0.35, \"NDCG@10\": 0.2}}],"
                 + " \"variants\": {"
                 + "  \"sft\": {\"objective\": {\"alpha\": 0}, \"evaluation\": {\"d3\": {\"factual\": {\"HR@10\": 0.3, \"NDCG@10\": 0.15, \"cases\": 200},"
                 + "                                      \"removed\": {\"HR@10\": 0.2, \"NDCG@10\": 0.11, \"cases\": 200}}}},"
@@ -57,6 +58,11 @@ public class HtmlReportTest {
         assertTrue(csv, csv.contains("(oracle),-,-,NDCG@10,0.600000"));
         // The comparison: cft's factual NDCG@10 against sft (0.17 - 0.15) and against popularity (0.17 - 0.12).
         assertTrue(html, html.contains("<td>+0.0200 (+13 %)</td><td>+0.0500 (+42 %)</td><td>6 %</td>"));
+        // The baselines' rows: popularity against sft; item-kNN against sft (0.20 - 0.15) and popularity (0.20 - 0.12).
+        assertTrue(html, html.contains("<td>popularity (training counts)</td><td>0.1200</td><td>0.2500</td><td></td>"
+                + "<td></td><td>-0.0300 (-20 %)</td><td></td><td></td></tr>"));
+        assertTrue(html, html.contains("<td>item-kNN (co-occurring training users)</td><td>0.2000</td><td>0.3500</td>"
+                + "<td></td><td></td><td>+0.0500 (+33 %)</td><td>+0.0800 (+67 %)</td><td></td></tr>"));
     }
 
     @Test

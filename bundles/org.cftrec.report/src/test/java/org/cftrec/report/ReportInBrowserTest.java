@@ -61,8 +61,8 @@ public class ReportInBrowserTest {
         assertEquals(attributes, String.valueOf(charts), attribute(attributes, "data-images"));
         assertEquals(attributes, "0", attribute(attributes, "data-broken"));
         assertEquals(attributes, "comparison", attribute(attributes, "data-first-table"));
-        // Header rows (2) + sft + cft + popularity.
-        assertEquals(attributes, "5", attribute(attributes, "data-comparison-rows"));
+        // Header rows (2) + sft + cft + popularity + item-kNN.
+        assertEquals(attributes, "6", attribute(attributes, "data-comparison-rows"));
         List<String> pageErrors = Files.readAllLines(log).stream()
                 .filter(l -> l.contains("CONSOLE") || l.contains("Uncaught") || l.contains("Not allowed to load"))
                 .toList();
