@@ -104,7 +104,10 @@ public class HtmlReport implements RunReporter {
                 .filter(java.util.Objects::nonNull).mapToInt(ModeResults::cases).max().orElse(0);
         String reference = results.references().stream().anyMatch(r -> r.name().equals("oracle"))
                 ? " The oracle (the generator's best possible ranking, under All metrics) is scored on all test users." : "";
-        return "<p class=\"note\">" + cases + " test cases per model and history mode; popularity on the same cases."
+        String baselines = String.join(" and ", results.references().stream().map(r -> r.name())
+                .filter(name -> !name.equals("oracle")).toList());
+        return "<p class=\"note\">" + cases + " test cases per model and history mode"
+                + (baselines.isEmpty() ? "" : "; " + baselines + " on the same cases, with the history as recorded") + "."
                 + reference + " Beam search ranks at most as many items as it has beams: above that K, HR@K and NDCG@K"
                 + " repeat the value at the beam count.</p>";
     }
