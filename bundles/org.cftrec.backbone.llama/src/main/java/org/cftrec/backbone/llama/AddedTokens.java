@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.cftrec.api.AtomicFiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -70,8 +69,7 @@ record AddedTokens(Path tokenizerJson, int firstId, int count) {
                         .put("rstrip", false).put("normalized", false).put("special", false);
             }
         }
-        Files.createDirectories(target.getParent());
-        AtomicFiles.write(target, JSON.writeValueAsBytes(root));
+        AtomicFiles.write(target, JSON.writeValueAsBytes(root)); // creates the folder
         return new AddedTokens(target, first, next - first);
     }
 
