@@ -68,7 +68,7 @@ public final class CheckpointLayout {
     public static Map<String, Safetensors.Stored> read(Path folder, LlamaConfig config) throws IOException {
         Map<String, Safetensors.Stored> found = new LinkedHashMap<>();
         Map<String, Path> origin = new LinkedHashMap<>();
-        for (Path file : files(folder)) {
+        for (Path file : weightFiles(folder)) {
             for (Map.Entry<String, Safetensors.Stored> e : Safetensors.index(file).entrySet()) {
                 found.put(e.getKey(), e.getValue());
                 origin.put(e.getKey(), file);
@@ -101,7 +101,8 @@ public final class CheckpointLayout {
         return ordered;
     }
 
-    private static List<Path> files(Path folder) throws IOException {
+    /** The weight files of the folder: the shards that the index names, or model.safetensors. */
+    static List<Path> weightFiles(Path folder) throws IOException {
         Path index = folder.resolve(INDEX_FILE);
         if (Files.isRegularFile(index)) {
             JsonNode weightMap = new ObjectMapper().readTree(index.toFile()).path("weight_map");

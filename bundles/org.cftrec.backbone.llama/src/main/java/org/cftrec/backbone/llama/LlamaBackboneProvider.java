@@ -1,6 +1,7 @@
 package org.cftrec.backbone.llama;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.cftrec.api.PluginContext;
 import org.cftrec.api.PluginName;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
@@ -11,6 +12,8 @@ import org.cftrec.api.model.BackboneRequest;
 import org.osgi.service.component.annotations.Component;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -137,6 +140,8 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
         List<String> itemTokens = List.of(); // the tiny preset's vocabulary holds them already: built from the corpus
         if (params.path() != null) {
             folder = request.context().resolveData(params.path());
+            confine(request.context(), folder, "backbone.params.path", LlamaLoader.metadataFiles(folder));
+            confine(request.context(), folder, "backbone.params.path", LlamaLoader.weightFiles(folder));
             itemTokens = request.itemTokens();
             if (!itemTokens.isEmpty() && (params.lora() != null || !params.freeze().isEmpty())) {
                 throw new IllegalArgumentException("backbone.params." + (params.lora() != null ? "lora" : "freeze")
@@ -176,7 +181,10 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
         int layers = backbone.config().layers();
         if (lora.path() != null) {
             try {
-                return LoraAdapters.load(request.context().resolveData(lora.path()), weights, layers, backbone.manager());
+                Path folder = request.context().resolveData(lora.path());
+                confine(request.context(), folder, "backbone.params.lora.path",
+                        List.of(folder.resolve(LoraConfig.CONFIG_FILE), folder.resolve(LoraConfig.WEIGHTS_FILE)));
+                return LoraAdapters.load(folder, weights, layers, backbone.manager());
             } catch (IOException e) {
                 throw new IllegalArgumentException("backbone.params.lora.path: " + e.getMessage(), e);
             }
@@ -185,6 +193,18 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
             return LoraAdapters.create(lora.config(), weights, layers, backbone.manager(), request.context().seed());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("backbone.params." + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Each file the loader will read, through the context's confined resolver: a file of the folder that is a
+     * link (or a link to a link) out of the folder or the allowed roots is refused before anything is read.
+     */
+    private static void confine(PluginContext context, Path folder, String field, List<Path> files) {
+        for (Path file : files) {
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                context.resolveDataFile(folder, field, folder.relativize(file).toString());
+            }
         }
     }
 

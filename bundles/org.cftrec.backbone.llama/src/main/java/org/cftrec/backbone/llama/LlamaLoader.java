@@ -27,6 +27,24 @@ public final class LlamaLoader {
     private LlamaLoader() {
     }
 
+    /** The metadata files {@link #open} reads: config.json, tokenizer.json and the shard index. */
+    public static List<Path> metadataFiles(Path folder) {
+        return List.of(folder.resolve("config.json"), folder.resolve("tokenizer.json"),
+                folder.resolve(CheckpointLayout.INDEX_FILE));
+    }
+
+    /**
+     * The weight files {@link #open} reads (the shards the index names, or model.safetensors); empty where the
+     * layout is broken, which {@link #open} reports. Reads the index: confine it first.
+     */
+    public static List<Path> weightFiles(Path folder) {
+        try {
+            return CheckpointLayout.weightFiles(folder);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     public static LlamaConfig readConfig(Path folder) throws IOException {
         Path file = folder.resolve("config.json");
         if (!Files.isRegularFile(file)) {

@@ -39,7 +39,7 @@ public class LoraTest {
     private static final long[][] TOKENS = {{3, 5, 7, 4, 9}, {0, 0, 6, 8, 4}};
     private static final long[][] MASK = {{1, 1, 1, 1, 1}, {0, 0, 1, 1, 1}};
     private static final long[][] POSITIONS = {{0, 1, 2, 3, 4}, {0, 0, 0, 1, 2}};
-    private static final LoraConfig CONFIG = new LoraConfig(3, 6, 0, List.of("q_proj", "v_proj", "down_proj"));
+    static final LoraConfig CONFIG = new LoraConfig(3, 6, 0, List.of("q_proj", "v_proj", "down_proj"));
 
     private LlamaBackbone adapted(String name) throws Exception {
         LlamaBackbone model = TinyModels.create(folder.newFolder(name).toPath(), 7);

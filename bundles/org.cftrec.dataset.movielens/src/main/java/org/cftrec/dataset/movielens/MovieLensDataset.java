@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Component;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,20 +69,29 @@ public class MovieLensDataset implements DatasetPlugin<MovieLensDataset.Params> 
     }
 
     private void checkData(Params params, PluginContext context) throws IOException {
-        Path folder = context.requireDataFolder("path", params.path());
-        if (!Files.isRegularFile(folder.resolve("u.data")) && !Files.isRegularFile(folder.resolve("ratings.dat"))) {
-            throw new IOException(folder + ": neither u.data (ml-100k) nor ratings.dat (ml-1m) found");
+        Layout.of(context, context.requireDataFolder("path", params.path()));
+    }
+
+    /**
+     * The two files of the folder's layout, each through the context's confined resolver: a file that is a link
+     * out of the folder or the allowed roots is refused, like a {@code ../} name.
+     */
+    private record Layout(boolean ml100k, Path items, Path ratings) {
+        static Layout of(PluginContext context, Path folder) throws IOException {
+            boolean ml100k = Files.exists(folder.resolve("u.data"), LinkOption.NOFOLLOW_LINKS);
+            if (!ml100k && !Files.exists(folder.resolve("ratings.dat"), LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(folder + ": neither u.data (ml-100k) nor ratings.dat (ml-1m) found");
+            }
+            return new Layout(ml100k, context.requireDataFile(folder, "file", ml100k ? "u.item" : "movies.dat"),
+                    context.requireDataFile(folder, "file", ml100k ? "u.data" : "ratings.dat"));
         }
     }
 
     private RecDataset load(Params params, PluginContext context) throws IOException {
-        Path folder = context.resolveData(params.path());
-        boolean ml100k = Files.isRegularFile(folder.resolve("u.data"));
-        if (!ml100k && !Files.isRegularFile(folder.resolve("ratings.dat"))) {
-            throw new IOException(folder + ": neither u.data (ml-100k) nor ratings.dat (ml-1m) found");
-        }
+        Layout layout = Layout.of(context, context.requireDataFolder("path", params.path()));
+        boolean ml100k = layout.ml100k();
+        Path itemFile = layout.items();
         Map<String, Item> items = new LinkedHashMap<>();
-        Path itemFile = folder.resolve(ml100k ? "u.item" : "movies.dat");
         LineReader.read(itemFile, StandardCharsets.ISO_8859_1, 0, (line, n) -> {
             String[] f = (ml100k ? PIPE : COLONS).split(line, -1);
             if (f.length < (ml100k ? 5 : 3)) {
@@ -95,8 +105,7 @@ public class MovieLensDataset implements DatasetPlugin<MovieLensDataset.Params> 
         });
         Map<Long, List<Rating>> byUser = new TreeMap<>();
         long[] interactions = {0};
-        Path ratingFile = folder.resolve(ml100k ? "u.data" : "ratings.dat");
-        LineReader.read(ratingFile, StandardCharsets.ISO_8859_1, 0, (line, n) -> {
+        LineReader.read(layout.ratings(), StandardCharsets.ISO_8859_1, 0, (line, n) -> {
             String[] f = (ml100k ? TAB : COLONS).split(line, -1);
             if (f.length != 4) {
                 throw new IllegalArgumentException("expected user, item, rating, timestamp; got " + f.length + " fields");
