@@ -47,13 +47,18 @@ public final class RealShapes {
         if (config == null) {
             throw new IllegalArgumentException("unknown shape '" + shape + "'; known: " + String.join(", ", CONFIGS.keySet()));
         }
+        ObjectNode fields = (ObjectNode) JSON.readTree(config);
+        int released = fields.path("num_hidden_layers").asInt();
+        if (layers < 0 || layers > released) {
+            throw new IllegalArgumentException("--layers " + layers + ": " + shape + " has " + released
+                    + " decoder layers; give 1.." + released + " for a reduced shape, or 0 for the release's");
+        }
         if (!Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) {
             throw new IOException(tokenizer + ": no tokenizer.json (the folder of the release's tokenizer)");
         }
         if (Files.exists(target)) {
             throw new IOException(target + ": already exists; choose a new folder");
         }
-        ObjectNode fields = (ObjectNode) JSON.readTree(config);
         if (layers > 0) {
             fields.put("num_hidden_layers", layers).put("max_window_layers", layers);
         }

@@ -57,4 +57,16 @@ public class RealShapesTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RealShapes.write("gpt-5", 0, QWEN_TOKENIZER, 3,
                 tmp.getRoot().toPath().resolve("x"))).getMessage().contains("known: qwen2.5-0.5b"));
     }
+
+    @Test
+    public void layerCountsOutsideTheReleaseAreRefusedBeforeAnythingIsWritten() {
+        Path target = tmp.getRoot().toPath().resolve("never");
+        for (int layers : new int[] {-5, 25, Integer.MAX_VALUE}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> RealShapes.write("qwen2.5-0.5b", layers, tmp.getRoot().toPath(), 1, target));
+            assertEquals("--layers " + layers + ": qwen2.5-0.5b has 24 decoder layers; give 1..24 for a reduced"
+                    + " shape, or 0 for the release's", e.getMessage());
+            assertFalse(Files.exists(target));
+        }
+    }
 }

@@ -69,6 +69,33 @@ public record TorchrunParams(
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }
         training = training == null ? TrainerParams.defaults() : training;
+        long workers = (long) nnodes * nprocPerNode;
+        if (workers > training.accumulation()) {
+            throw new IllegalArgumentException("nnodes x nprocPerNode = " + workers + " workers, but a step has "
+                    + training.accumulation() + " micro-batch(es) (training.accumulation) and micro-batch i runs on"
+                    + " worker i mod " + workers + ", so " + (workers - training.accumulation()) + " worker(s) would"
+                    + " only wait; set training.accumulation to at least " + workers + " (a multiple of it keeps"
+                    + " the workers evenly loaded) or start fewer workers");
+        }
+    }
+
+    /**
+     * Checks {@code nprocPerNode} against what this machine has: its cores for CPU workers, its NVIDIA GPUs for
+     * CUDA workers (one per worker). Every machine of a launch starts {@code nprocPerNode} workers, this one too.
+     *
+     * @param cores the cores this JVM sees
+     * @param gpus  the NVIDIA GPUs this machine shows, or -1 where that cannot be told
+     */
+    void checkMachine(int cores, int gpus) {
+        if (device == Device.CPU && nprocPerNode > cores) {
+            throw new IllegalArgumentException("nprocPerNode " + nprocPerNode + ": this machine has " + cores
+                    + " core(s), and each CPU worker is a process that needs one; use at most " + cores);
+        }
+        if (device == Device.CUDA && gpus >= 0 && nprocPerNode > gpus) {
+            throw new IllegalArgumentException("nprocPerNode " + nprocPerNode + " with device cuda: this machine"
+                    + " shows " + gpus + " NVIDIA GPU(s) (/proc/driver/nvidia/gpus), one per worker; use at most "
+                    + gpus + (gpus == 0 ? ", or device cpu" : ""));
+        }
     }
 
     private static int positive(String name, Integer value, int fallback) {

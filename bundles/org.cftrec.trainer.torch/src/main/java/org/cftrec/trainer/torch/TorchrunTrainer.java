@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -46,6 +47,7 @@ public class TorchrunTrainer implements TrainerPlugin<TorchrunParams> {
             throw new IllegalArgumentException("python '" + params.python() + "' is not one the runtime allows: "
                     + allowedPythons() + " (an administrator lists them in CFTREC_PYTHONS, colon-separated)");
         }
+        params.checkMachine(Runtime.getRuntime().availableProcessors(), nvidiaGpus());
         return new Trainer() {
             @Override
             public String device() {
@@ -84,6 +86,19 @@ public class TorchrunTrainer implements TrainerPlugin<TorchrunParams> {
         Path trained = work.trained().resolve("model.safetensors");
         TrainedWeights.copyInto(trained, job.backbone().parameters());
         return result;
+    }
+
+    /** The NVIDIA GPUs the driver lists, 0 without the driver (no GPU can be used), -1 if the list is unreadable. */
+    private static int nvidiaGpus() {
+        Path gpus = Path.of("/proc/driver/nvidia/gpus");
+        if (!Files.isDirectory(gpus)) {
+            return 0;
+        }
+        try (var entries = Files.list(gpus)) {
+            return (int) entries.count();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     @Deactivate
