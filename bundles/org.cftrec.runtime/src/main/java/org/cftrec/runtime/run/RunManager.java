@@ -122,6 +122,7 @@ public class RunManager implements ExperimentService {
 
     @Override
     public RunInfo start(ExperimentSpec spec) {
+        refuseWhileLeftBehind();
         ExperimentPlan plan = ExperimentPlan.of(spec, catalog);
         checkData(plan); // before a run folder exists: a wrong path leaves nothing behind
         RunDirectory directory;
@@ -178,12 +179,20 @@ public class RunManager implements ExperimentService {
             throw new IllegalStateException("run " + id + " is " + state.status()
                     + "; only interrupted, cancelled or failed runs can be resumed");
         }
+        refuseWhileLeftBehind();
         ExperimentSpec spec = SpecJson.read(state.directory().resolve("spec.json"));
         ExperimentPlan plan = ExperimentPlan.of(spec, catalog);
         state.queued();
         state.directory().log("resuming with the plugins installed now");
         submit(plan, state);
         return state.snapshot();
+    }
+
+    /** A run abandoned by the watchdog may still hold the engine: say so before a new run is made. */
+    private void refuseWhileLeftBehind() {
+        queue.leftBehind().ifPresent(reason -> {
+            throw new IllegalStateException("refused: " + reason);
+        });
     }
 
     /** The dataset's files exist and lie in the allowed roots (checked without reading them). */

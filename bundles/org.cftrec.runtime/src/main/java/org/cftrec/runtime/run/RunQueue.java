@@ -6,8 +6,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +22,10 @@ import java.util.stream.Collectors;
  * cooperate. Runs stop at step boundaries; a watchdog checks the running one every second: once a stop has been
  * requested (cancel, a plugin gone, shutdown) and the run has not ended within the grace period, its thread is
  * interrupted; if it still has not ended after a further {@link #ABANDON_AFTER_INTERRUPT}, the run is
- * marked FAILED with the place its thread is stuck in, the thread is left behind (Java cannot kill it), and the
- * next run starts.
+ * marked FAILED with the place its thread is stuck in and the thread is left behind (Java cannot kill it). While
+ * such a thread lives it may hold what it held when it stuck (the DJL engine allows one gradient collector per
+ * JVM, a plugin may hold a lock), so no run starts until it ends or the runtime restarts: runs queued behind it
+ * fail with the reason and the remedy, and new ones are refused at submission ({@link #leftBehind()}).
  */
 final class RunQueue {
     private static final Logger LOG = LoggerFactory.getLogger(RunQueue.class);
@@ -33,6 +38,8 @@ final class RunQueue {
     private final Deque<Task> pending = new ArrayDeque<>();
     private final ScheduledExecutorService watchdog;
     private Task active; // guarded by this
+    /** Abandoned runs whose threads may still be alive; guarded by this. */
+    private final List<Task> abandoned = new ArrayList<>();
 
     /** One queued run: its state, its body, and whether a plugin it uses has gone away. */
     private static final class Task {
@@ -65,8 +72,31 @@ final class RunQueue {
         startNext();
     }
 
+    /**
+     * Why no run can start now, if an abandoned run's thread is still alive: the runs, where each is stuck, and
+     * the remedy; empty once every such thread has ended.
+     */
+    synchronized Optional<String> leftBehind() {
+        abandoned.removeIf(t -> !t.thread.isAlive());
+        if (abandoned.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("the thread of run " + abandoned.stream().map(t -> t.state.directory().id())
+                .collect(Collectors.joining(", ")) + " was abandoned (it did not stop even when interrupted) and is"
+                + " still alive, so it may still hold the training engine (DJL allows one gradient collector per"
+                + " JVM) or a plugin's resources; no run can start in this runtime until it ends. Restart the runtime"
+                + " (bin/stop, then bin/start; or leave bin/karaf and start it again), then resume or rerun");
+    }
+
     private synchronized void startNext() {
-        if (active != null || pending.isEmpty()) {
+        if (active != null) {
+            return;
+        }
+        Optional<String> blocked = leftBehind();
+        while (blocked.isPresent() && !pending.isEmpty()) {
+            pending.poll().state.finish(RunStatus.FAILED, "not started: " + blocked.get());
+        }
+        if (pending.isEmpty()) {
             return;
         }
         Task task = pending.poll();
@@ -121,10 +151,14 @@ final class RunQueue {
                         .collect(Collectors.joining(" <- "));
                 String message = task.state.stopReason().message() + ", but the run did not stop within "
                         + TimeUnit.NANOSECONDS.toSeconds(since) + " s, even when interrupted; a plugin does not return"
-                        + " (stuck in " + stuck + "). Its thread was left behind and the queue moved on; restart the"
-                        + " runtime to free what it holds before resuming this run";
+                        + " (stuck in " + stuck + "). Its thread was left behind and may hold the training engine;"
+                        + " no run can start until the runtime restarts (bin/stop, then bin/start; or leave bin/karaf"
+                        + " and start it again): restart, then resume this run";
                 LOG.error("run {}: {}", task.state.directory().id(), message);
                 task.state.abandon(RunStatus.FAILED, message);
+                synchronized (this) {
+                    abandoned.add(task);
+                }
                 ended(task);
             }
         } catch (RuntimeException e) {

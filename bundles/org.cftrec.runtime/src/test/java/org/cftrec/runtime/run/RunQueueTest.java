@@ -35,10 +35,10 @@ public class RunQueueTest {
     }
 
     @Test
-    public void aRunStuckInAPluginIsAbandonedAfterTheGraceAndTheNextRunStarts() throws Exception {
+    public void aRunStuckInAPluginIsAbandonedAndNoRunStartsUntilItsThreadEnds() throws Exception {
         RunQueue queue = new RunQueue(Duration.ofMillis(500), Duration.ofMillis(500));
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch secondRan = new CountDownLatch(1);
+        AtomicBoolean secondRan = new AtomicBoolean();
         RunState stuck = state("stuck");
         RunState next = state("next");
         queue.submit(stuck, () -> {
@@ -46,18 +46,40 @@ public class RunQueueTest {
             ignoreInterrupts(release);
             stuck.finish(RunStatus.SUCCEEDED, "too late");
         }, () -> false);
-        queue.submit(next, secondRan::countDown, () -> false);
+        queue.submit(next, () -> secondRan.set(true), () -> false);
         Thread.sleep(300);
-        assertEquals("the second run waits while the first runs", 1, secondRan.getCount());
+        assertEquals("the second run waits while the first runs", RunStatus.QUEUED, next.status());
+        assertTrue(queue.leftBehind().isEmpty());
         stuck.requestStop(StopReason.CANCEL);
-        assertTrue("the queue did not move on", secondRan.await(10, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!next.status().finished() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertEquals(RunStatus.FAILED, stuck.status());
         String message = stuck.snapshot().message();
         assertTrue(message, message.startsWith("cancelled on request, but the run did not stop within"));
         assertTrue(message, message.contains("ignoreInterrupts"));
+        assertTrue(message, message.contains("no run can start until the runtime restarts"));
+        // The run queued behind it does not start beside a thread that may hold the engine: it fails with why.
+        assertEquals(RunStatus.FAILED, next.status());
+        assertFalse(secondRan.get());
+        String refusal = next.snapshot().message();
+        assertTrue(refusal, refusal.startsWith("not started: the thread of run " + stuck.directory().id()
+                + " was abandoned"));
+        assertTrue(refusal, refusal.contains("Restart the runtime"));
+        assertTrue(queue.leftBehind().isPresent());
+
+        // Once the abandoned thread ends (the plugin returned after all), runs start again by themselves.
         release.countDown();
-        Thread.sleep(200);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (queue.leftBehind().isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue("the ended thread still blocks runs", queue.leftBehind().isEmpty());
         assertEquals("the abandoned thread's late finish changes nothing", RunStatus.FAILED, stuck.status());
+        CountDownLatch third = new CountDownLatch(1);
+        queue.submit(state("third"), third::countDown, () -> false);
+        assertTrue("a run after the thread ended did not start", third.await(10, TimeUnit.SECONDS));
         queue.shutdown(1000);
     }
 
