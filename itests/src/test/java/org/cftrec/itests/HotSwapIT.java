@@ -59,13 +59,13 @@ public class HotSwapIT {
         awaitTrainingStep(run.id(), 12);
         Bundle weighting = bundle(WEIGHTING);
         weighting.stop();
-        RunInfo stopped = experiments.await(run.id(), Duration.ofMinutes(2));
+        RunInfo stopped = Patience.awaitEnd(experiments, run.id(), Duration.ofMinutes(2));
         assertEquals(stopped.message(), RunStatus.INTERRUPTED, stopped.status());
         assertTrue(stopped.message(), stopped.message().contains("plugin went away: weighting 'linear'"));
         assertTrue(Files.isDirectory(stopped.directory().resolve("variants/cft/checkpoints/last")));
 
         weighting.start();
-        RunInfo resumed = experiments.await(experiments.resume(run.id()).id(), Duration.ofMinutes(5));
+        RunInfo resumed = Patience.awaitEnd(experiments, experiments.resume(run.id()).id(), Duration.ofMinutes(5));
         assertEquals(resumed.message(), RunStatus.SUCCEEDED, resumed.status());
         String log = Files.readString(resumed.directory().resolve("run.log"));
         assertTrue(log, log.contains("resumed from"));
@@ -100,8 +100,9 @@ public class HotSwapIT {
         java.util.concurrent.CountDownLatch refreshed = new java.util.concurrent.CountDownLatch(1);
         context.getBundle(0).adapt(org.osgi.framework.wiring.FrameworkWiring.class)
                 .refreshBundles(java.util.List.of(weighting), event -> refreshed.countDown());
-        assertTrue("refresh finished", refreshed.await(30, java.util.concurrent.TimeUnit.SECONDS));
-        long deadline = System.currentTimeMillis() + 20_000;
+        assertTrue("refresh finished", refreshed.await(Patience.scaled(Duration.ofSeconds(30)).toSeconds(),
+                java.util.concurrent.TimeUnit.SECONDS));
+        long deadline = System.currentTimeMillis() + Patience.scaled(Duration.ofSeconds(20)).toMillis();
         while (System.currentTimeMillis() < deadline && experiments.plugins().stream()
                 .noneMatch(p -> p.name().equals("linear") && p.version().equals("0.1.1"))) {
             Thread.sleep(50);
@@ -115,7 +116,7 @@ public class HotSwapIT {
                 + " \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"epochs\": 1, \"microBatch\": 8, \"accumulation\": 1}},"
                 + " \"evaluation\": {\"protocols\": [{\"plugin\": \"d3\", \"params\": {\"beams\": 2}}], \"maxCases\": 2,"
                 + " \"historyModes\": [\"factual\"]}}";
-        RunInfo run = experiments.await(experiments.start(new ObjectMapper().readValue(json, ExperimentSpec.class)).id(),
+        RunInfo run = Patience.awaitEnd(experiments, experiments.start(new ObjectMapper().readValue(json, ExperimentSpec.class)).id(),
                 Duration.ofMinutes(3));
         assertEquals(run.message(), RunStatus.SUCCEEDED, run.status());
         var provenance = new ObjectMapper().readTree(run.directory().resolve("provenance.json").toFile());
@@ -174,7 +175,7 @@ public class HotSwapIT {
     }
 
     private void awaitTrainingStep(String id, int step) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
+        long deadline = System.currentTimeMillis() + Patience.scaled(Duration.ofMinutes(2)).toMillis();
         while (System.currentTimeMillis() < deadline) {
             RunInfo info = experiments.run(id).orElseThrow();
             assertTrue("run ended early: " + info, !info.status().finished());
@@ -183,7 +184,8 @@ public class HotSwapIT {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("training did not reach step " + step);
+        throw new AssertionError("TIMEOUT (not a wrong result): training did not reach step " + step + " ("
+                + Patience.describeLoad() + ")");
     }
 
     /** The highest optimiser step in a run's metrics.jsonl (its step rows; 0 before the first). */
@@ -205,7 +207,7 @@ public class HotSwapIT {
     }
 
     private void awaitWeightings(int expected) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
+        long deadline = System.currentTimeMillis() + Patience.scaled(Duration.ofSeconds(20)).toMillis();
         long count = -1;
         while (System.currentTimeMillis() < deadline) {
             count = experiments.plugins().stream().filter(p -> p.kind().equals("weighting")).count();

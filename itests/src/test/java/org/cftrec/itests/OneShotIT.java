@@ -23,7 +23,14 @@ import static org.junit.Assert.assertTrue;
  * alike in every command. A process per call (about 10 s each), so the probes are grouped into few starts.
  */
 public class OneShotIT {
-    private static final long START_TIMEOUT_SECONDS = 300;
+    /**
+     * How long one command may take: 300 s on an idle machine, scaled up by the load the machine shows when the
+     * class starts (a busy CI machine runs every start several times slower). Only a guard against a hung
+     * process: a command that overruns it is reported as a timeout, never as a wrong result.
+     */
+    private static final long START_TIMEOUT_SECONDS = Math.round(300 * Math.max(1.0,
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+                    / Runtime.getRuntime().availableProcessors() + 1));
     private static Path home;
     private static Path work;
 
@@ -67,14 +74,25 @@ public class OneShotIT {
         builder.environment().put("CFTREC_RUNS", runs.toString());
         Process process = builder.start();
         if (!process.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new AssertionError(command + " did not end within " + START_TIMEOUT_SECONDS + " s");
+            throw timeout(command, out, err);
         }
         Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
         Files.delete(out);
         Files.delete(err);
         return result;
+    }
+
+    /** A timeout says so, with the machine's load and the command's last output, so it is not read as a wrong result. */
+    private static AssertionError timeout(List<String> command, Path out, Path err) throws IOException {
+        String tail = (Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8));
+        return new AssertionError("TIMEOUT (not a wrong result): " + command + " did not end within "
+                + START_TIMEOUT_SECONDS + " s; load average now "
+                + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() + " on "
+                + Runtime.getRuntime().availableProcessors() + " cores; its last output:\n"
+                + tail.substring(Math.max(0, tail.length() - 2000)));
     }
 
     private static Result cftrec(String... arguments) throws Exception {
@@ -162,7 +180,8 @@ public class OneShotIT {
 
     private static final String KILL_SPEC = "{\"name\": \"kill-resume\", \"seed\": 5,"
             + " \"dataset\": {\"plugin\": \"synthetic\", \"params\": {\"items\": 60, \"users\": 80}},"
-            + " \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"maxSteps\": 40, \"evalEvery\": 5, \"microBatch\": 4}},"
+            + " \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"maxSteps\": 24, \"evalEvery\": 5, \"microBatch\": 4,"
+            + " \"accumulation\": 2}},"
             + " \"evaluation\": {\"maxCases\": 10, \"historyModes\": [\"factual\"]},"
             + " \"variants\": [{\"name\": \"cft\"}]}";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -218,7 +237,7 @@ public class OneShotIT {
         java.util.Random random = new java.util.Random();
         for (int trial = 0; trial < 2; trial++) {
             Path runs = work.resolve("killed-" + trial + "/runs");
-            long killAfter = 3 + random.nextInt(34);
+            long killAfter = 3 + random.nextInt(18);
             ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/cftrec").toString(), "run", "kill.json")
                     .directory(work.toFile()).redirectErrorStream(true)
                     .redirectOutput(Files.createTempFile("killed", ".out").toFile());
@@ -227,6 +246,12 @@ public class OneShotIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
             while (stepRows(runs) < killAfter && process.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
+            }
+            if (process.isAlive() && stepRows(runs) < killAfter) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new AssertionError("TIMEOUT (not a wrong result): the run had not reached step " + killAfter
+                        + " within " + START_TIMEOUT_SECONDS + " s");
             }
             assertTrue("the run ended before step " + killAfter, process.isAlive());
             process.descendants().forEach(ProcessHandle::destroyForcibly); // kill -9, whatever the launcher forked

@@ -203,7 +203,7 @@ public class RuntimeIT {
     /** Runs a spec given as JSON and asserts it SUCCEEDED within 3 minutes. */
     private RunInfo runToSuccess(String json) throws Exception {
         ExperimentSpec spec = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, ExperimentSpec.class);
-        RunInfo run = experiments.await(experiments.start(spec).id(), java.time.Duration.ofMinutes(3));
+        RunInfo run = Patience.awaitEnd(experiments, experiments.start(spec).id(), java.time.Duration.ofMinutes(3));
         assertEquals(run.message(), RunStatus.SUCCEEDED, run.status());
         return run;
     }
@@ -284,7 +284,7 @@ public class RuntimeIT {
     }
 
     private void awaitWeightingCount(int expected) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + Patience.scaled(java.time.Duration.ofSeconds(10)).toMillis();
         long count = -1;
         while (System.currentTimeMillis() < deadline) {
             count = experiments.plugins().stream().filter(p -> p.kind().equals("weighting")).count();

@@ -20,7 +20,7 @@ public class PairedBatchTest {
         TokenizedExample b = new TokenizedExample(new long[] {5, 6}, new long[] {5}, new long[] {3},
                 new float[] {1f});
         try (NDManager manager = NDManager.newBaseManager()) {
-            PairedBatch batch = PairedBatch.of(manager, List.of(a, b), true, PAD);
+            PairedBatch batch = PairedBatch.of(manager, List.of(a, b), true, PAD, false);
             // Rows: prompt + target without its last token, right aligned to width 5.
             assertArrayEquals(new long[] {
                     5, 6, 7, 8, 9,   // a factual
@@ -43,6 +43,26 @@ public class PairedBatchTest {
             assertArrayEquals(new long[] {8, 9, 2, 3}, batch.labels().toLongArray());
             assertArrayEquals(new float[] {1f, 0.5f, 0.25f, 1f}, batch.weights().toFloatArray(), 0f);
             assertEquals(4, batch.targetCount());
+        }
+    }
+
+    @Test
+    public void rowsThatArePrefixesOfOthersArePackedIntoThem() {
+        TokenizedExample a = new TokenizedExample(new long[] {5, 6, 7}, new long[] {5}, new long[] {8, 9, 2},
+                new float[] {1f, 0.5f, 0.25f});
+        TokenizedExample b = new TokenizedExample(new long[] {5, 6}, new long[] {5}, new long[] {3},
+                new float[] {1f});
+        try (NDManager manager = NDManager.newBaseManager()) {
+            PairedBatch batch = PairedBatch.of(manager, List.of(a, b), true, PAD);
+            // b's rows [5 6] and [5] are prefixes of a's factual row: two rows remain, and b reads its target
+            // tokens' hidden states where that row holds the same prefix
+            assertArrayEquals(new long[] {
+                    5, 6, 7, 8, 9,   // a factual; b factual at columns 0..1, b counterfactual at column 0
+                    0, 0, 5, 8, 9},  // a counterfactual
+                    batch.tokens().toLongArray());
+            assertArrayEquals(new long[] {0, 1, 2, 3, 4, 0, 0, 0, 1, 2}, batch.positions().toLongArray());
+            assertArrayEquals(new long[] {2, 3, 4, 1, 7, 8, 9, 0}, batch.targetRows().toLongArray());
+            assertArrayEquals(new long[] {8, 9, 2, 3}, batch.labels().toLongArray());
         }
     }
 

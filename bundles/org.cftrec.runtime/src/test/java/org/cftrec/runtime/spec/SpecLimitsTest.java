@@ -1,0 +1,77 @@
+package org.cftrec.runtime.spec;
+
+import org.cftrec.api.spec.SpecException;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * Hostile spec files fail fast with the file and the limit: a huge file, an endless one, a huge string, deep
+ * nesting, in JSON and in YAML. Each is refused long before a parser could spend minutes on it.
+ */
+public class SpecLimitsTest {
+    @Rule
+    public TemporaryFolder folder = new TemporaryFolder();
+
+    private String refusal(String name, String content) throws Exception {
+        Path file = folder.getRoot().toPath().resolve(name);
+        Files.writeString(file, content);
+        long started = System.nanoTime();
+        String message = assertThrows(SpecException.class, () -> SpecJson.read(file)).getMessage();
+        // not a timing test: a bound that only a parser walking the whole value would miss
+        assertTrue(name + " took " + (System.nanoTime() - started) / 1e9 + " s", System.nanoTime() - started < 60e9);
+        assertTrue(message, message.startsWith(file + ": "));
+        return message.substring(file.toString().length() + 2);
+    }
+
+    @Test
+    public void aFileLargerThanTheLimitIsRefusedWithoutParsingIt() throws Exception {
+        String big = "{\"name\": \"" + "x".repeat(3 * SpecJson.MAX_SPEC_BYTES) + "\"}";
+        String expected = "larger than 1048576 bytes, the most a spec file may hold (a spec is a few kilobytes: is"
+                + " this the right file?)";
+        assertEquals(expected, refusal("big.json", big));
+        assertEquals(expected, refusal("big.yaml", "name: \"" + "x".repeat(3 * SpecJson.MAX_SPEC_BYTES) + "\"\n"));
+    }
+
+    @Test
+    public void anEndlessFileIsReadOnlyUpToTheLimit() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.Assume.assumeTrue("needs /dev/zero (Linux)", Files.isReadable(zero));
+        assertEquals("/dev/zero: larger than 1048576 bytes, the most a spec file may hold (a spec is a few kilobytes:"
+                + " is this the right file?)", assertThrows(SpecException.class, () -> SpecJson.read(zero)).getMessage());
+        assertTrue(assertThrows(SpecException.class, () -> SpecJson.read(folder.getRoot().toPath())).getMessage()
+                .endsWith(": is a folder, not a spec file"));
+    }
+
+    @Test
+    public void aStringLongerThanAnyValueMayBeIsRefusedInJson() throws Exception {
+        String longName = "x".repeat(SpecJson.MAX_STRING_CHARS + 1);
+        String json = refusal("long.json", "{\"name\": \"" + longName + "\"}");
+        assertTrue(json, json.endsWith("a string longer than 65536 characters, the most a value of a spec may hold"));
+        // SnakeYAML has no limit per scalar: in YAML a string is bounded by the file's limit (1 MiB, parsed in well
+        // under a second), then refused by the field it is given to
+        String yaml = refusal("long.yaml", "name: \"" + longName + "\"\n");
+        assertTrue(yaml.substring(0, 80), yaml.contains("name is required and must match"));
+        // a string at the limit is read: the spec then fails on what it says (a name too long), not on its size
+        String atLimit = refusal("ok.json", "{\"name\": \"" + "x".repeat(SpecJson.MAX_STRING_CHARS) + "\"}");
+        assertTrue(atLimit.substring(0, 80), atLimit.contains("name is required and must match"));
+    }
+
+    @Test
+    public void nestingDeeperThanTheLimitIsRefusedInJsonAndYaml() throws Exception {
+        int depth = SpecJson.MAX_NESTING + 10;
+        String json = refusal("deep.json", "{\"name\": \"x\", \"dataset\": {\"plugin\": \"synthetic\", \"params\": "
+                + "{\"a\": ".repeat(depth) + "1" + "}".repeat(depth) + "}}");
+        assertTrue(json, json.endsWith("objects and arrays nested deeper than 64 levels, the most a spec may nest"));
+        String yaml = refusal("deep.yaml", "name: x\ndataset: {plugin: synthetic, params: " + "{a: ".repeat(depth)
+                + "1" + "}".repeat(depth) + "}\n");
+        assertTrue(yaml, yaml.contains("64"));
+    }
+}
