@@ -28,7 +28,20 @@ public record TrainerParams(
         @JsonPropertyDescription("stop after this many validations without improvement (0 = never stop early)")
         Integer patience,
         @JsonPropertyDescription("validate on at most this many examples (0 = all)") Integer maxValidation,
-        @JsonPropertyDescription("GPU index for the gpu trainer (ignored by cpu)") Integer device) {
+        @JsonPropertyDescription("GPU index for the gpu trainer (ignored by cpu)") Integer device,
+        @JsonPropertyDescription("example order of an epoch: shuffled (every example anywhere), or blocks (runs of "
+                + "microBatch consecutive examples shuffled as wholes: a user's windows share a micro-batch, which "
+                + "packed training scores in one row)") Order order) {
+
+    /** The 1.1 parameters, without {@code order} (shuffled). */
+    public TrainerParams(Double lr, Double weightDecay, Double beta1, Double beta2, Double epsilon,
+                         Integer warmupSteps, Schedule schedule, Integer microBatch, Integer accumulation,
+                         Integer epochs, Integer maxSteps, Double clipNorm, Integer evalEvery, Integer patience,
+                         Integer maxValidation, Integer device) {
+        this(lr, weightDecay, beta1, beta2, epsilon, warmupSteps, schedule, microBatch, accumulation, epochs, maxSteps,
+                clipNorm, evalEvery, patience, maxValidation, device, null);
+    }
+
     public TrainerParams {
         lr = positive("lr", lr, 1e-4);
         weightDecay = nonNegative("weightDecay", weightDecay, 0.0);
@@ -46,6 +59,13 @@ public record TrainerParams(
         patience = count("patience", patience, 1, 0);
         maxValidation = count("maxValidation", maxValidation, 0, 0);
         device = count("device", device, 0, 0);
+        order = order == null ? Order.SHUFFLED : order;
+    }
+
+    /** How an epoch orders the training examples (see {@link EpochOrder#of}). */
+    public enum Order {
+        @JsonProperty("shuffled") SHUFFLED,
+        @JsonProperty("blocks") BLOCKS
     }
 
     /** The learning rate after warm-up; a spec names it in lower case, anything else is refused with these values. */
@@ -57,7 +77,7 @@ public record TrainerParams(
 
     public static TrainerParams defaults() {
         return new TrainerParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     private static double positive(String name, Double value, double fallback) {

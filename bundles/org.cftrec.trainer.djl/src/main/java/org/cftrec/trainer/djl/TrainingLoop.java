@@ -136,7 +136,7 @@ final class TrainingLoop {
             int step = state.step() + 1;
             int epoch = (step - 1) / stepsPerEpoch;
             if (epoch != orderEpoch) {
-                order = EpochOrder.permutation(data.trainingExamples(), job.seed(), epoch);
+                order = EpochOrder.of(p, data.trainingExamples(), job.seed(), epoch);
                 orderEpoch = epoch;
             }
             // Randomness inside the step (dropout) from (seed, step) alone: the same on a resumed run.

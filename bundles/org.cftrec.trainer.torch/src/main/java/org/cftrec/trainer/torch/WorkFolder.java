@@ -98,7 +98,7 @@ final class WorkFolder {
         ArrayNode orders = root.putArray("orders");
         for (int epoch = 0; epoch < p.epochs(); epoch++) {
             ArrayNode order = orders.addArray();
-            for (int index : EpochOrder.permutation(n, job.seed(), epoch)) {
+            for (int index : EpochOrder.of(p, n, job.seed(), epoch)) {
                 order.add(index);
             }
         }
