@@ -18,8 +18,11 @@ final class RunHistory {
     private RunHistory() {
     }
 
-    /** The runs of earlier sessions by id; those that were still running are marked interrupted. */
-    static Map<String, RunState> restore(Path runsRoot) {
+    /**
+     * The runs of earlier sessions by id; those that were still running are marked interrupted when this runtime
+     * owns the folder, and left as they are (another runtime's live runs) when it does not.
+     */
+    static Map<String, RunState> restore(Path runsRoot, boolean owner) {
         Map<String, RunState> runs = new LinkedHashMap<>();
         if (!Files.isDirectory(runsRoot)) {
             return runs;
@@ -34,7 +37,7 @@ final class RunHistory {
                     StatusFile file = SpecJson.MAPPER.readValue(status.toFile(), StatusFile.class);
                     RunInfo info = file.toInfo(dir);
                     RunState state = RunState.restored(new RunDirectory(dir), info);
-                    if (!info.status().finished()) {
+                    if (owner && !info.status().finished()) {
                         state.finish(StopReason.SHUTDOWN.status(), StopReason.SHUTDOWN.message());
                     }
                     runs.put(info.id(), state);

@@ -68,6 +68,7 @@ public class RunManager implements ExperimentService {
         }
     };
     private Path runsRoot;
+    private RunsFolderLock runsLock;
     private BundleContext bundleContext;
 
     @Activate
@@ -85,7 +86,16 @@ public class RunManager implements ExperimentService {
         queue = new RunQueue(Duration.ofSeconds(config.stopGraceSeconds()), RunQueue.ABANDON_AFTER_INTERRUPT);
         context.addBundleListener(shutdownListener);
         worker = new RunWorker(dataAccess, () -> reporters == null ? List.of() : reporters);
-        runs.putAll(RunHistory.restore(runsRoot));
+        try {
+            runsLock = RunsFolderLock.acquire(runsRoot);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot use the runs folder " + runsRoot + ": " + e, e);
+        }
+        runs.putAll(RunHistory.restore(runsRoot, runsLock.owned()));
+        if (!runsLock.owned()) {
+            LOG.warn("the runs folder {} belongs to another CFTRec runtime: its runs are read, none is started here",
+                    runsRoot);
+        }
         LOG.info("CFTRec runtime ready: runs in {}, {}", runsRoot, dataAccess);
     }
 
@@ -97,6 +107,11 @@ public class RunManager implements ExperimentService {
             // the framework is already past our context: nothing left to remove
         }
         queue.shutdown(60_000);
+        try {
+            runsLock.close();
+        } catch (IOException e) {
+            LOG.warn("releasing the runs folder's lock: {}", e.toString());
+        }
     }
 
     @Override
@@ -168,6 +183,7 @@ public class RunManager implements ExperimentService {
         if (state == null || state.status().finished()) {
             return false;
         }
+        refuseUnlessOwner();
         state.requestStop(StopReason.CANCEL);
         return true;
     }
@@ -188,8 +204,19 @@ public class RunManager implements ExperimentService {
         return state.snapshot();
     }
 
+    /** Only the runtime that owns the runs folder changes its runs (see {@link RunsFolderLock}). */
+    private void refuseUnlessOwner() {
+        if (!runsLock.owned()) {
+            throw new IllegalStateException("the runs folder " + runsRoot + " belongs to another CFTRec runtime"
+                    + " (it holds " + RunsFolderLock.FILE + "): start, resume and cancel runs there, or give this"
+                    + " runtime a runs folder of its own (CFTREC_RUNS or runsRoot); its runs can be listed and"
+                    + " shown here");
+        }
+    }
+
     /** A run abandoned by the watchdog may still hold the engine: say so before a new run is made. */
     private void refuseWhileLeftBehind() {
+        refuseUnlessOwner();
         queue.leftBehind().ifPresent(reason -> {
             throw new IllegalStateException("refused: " + reason);
         });
