@@ -13,7 +13,7 @@ import java.nio.file.Path;
 
 /**
  * Reads a data file line by line in a strict charset; every error (missing file, bad encoding, a line the
- * caller rejects) names the file and the line number.
+ * caller rejects, no data line at all) names the file and the line number.
  */
 public final class LineReader {
     private LineReader() {
@@ -71,6 +71,7 @@ public final class LineReader {
         var decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         int number = 0;
+        int handled = 0;
         LastByte tracked = new LastByte(in);
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(tracked, decoder))) {
             String line;
@@ -80,6 +81,7 @@ public final class LineReader {
                     continue;
                 }
                 try {
+                    handled++;
                     handler.accept(line, number);
                 } catch (IllegalArgumentException e) {
                     throw new IOException(file + ":" + number + ": " + e.getMessage(), e);
@@ -87,6 +89,11 @@ public final class LineReader {
             }
             if (tracked.last >= 0 && tracked.last != '\n' && tracked.last != '\r') {
                 throw cutShort(file + ":" + number);
+            }
+            if (handled == 0) {
+                // An empty data file is a failed copy or a wrong name, never a dataset: say which file.
+                throw new IOException(file + ": holds no data lines (" + (number == 0 ? "the file is empty"
+                        : "only " + number + " header or blank line(s)") + ")");
             }
         } catch (CharacterCodingException e) {
             throw new IOException(file + ":" + (number + 1) + ": not valid " + charset.name() + " text", e);

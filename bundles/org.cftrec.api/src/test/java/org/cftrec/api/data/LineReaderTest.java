@@ -31,8 +31,17 @@ public class LineReaderTest {
         Path file = tmp.newFile("ok.tsv").toPath();
         Files.writeString(file, "1\t1291\n\n2\t7\r\n");
         assertEquals(List.of("1:1\t1291", "3:2\t7"), lines(file));
-        Files.writeString(file, "");
-        assertEquals(List.of(), lines(file));
+    }
+
+    @Test
+    public void aFileWithoutDataLinesIsNamed() throws Exception {
+        Path empty = tmp.newFile("u.data").toPath();
+        IOException e = assertThrows(IOException.class, () -> LineReader.read(empty, StandardCharsets.UTF_8, 0, (l, n) -> { }));
+        assertEquals(empty + ": holds no data lines (the file is empty)", e.getMessage());
+        Path header = tmp.newFile("sequences.tsv").toPath();
+        Files.writeString(header, "seq_id\tsplit\titem_ids\n\n");
+        e = assertThrows(IOException.class, () -> LineReader.read(header, StandardCharsets.UTF_8, 1, (l, n) -> { }));
+        assertEquals(header + ": holds no data lines (only 2 header or blank line(s))", e.getMessage());
     }
 
     @Test

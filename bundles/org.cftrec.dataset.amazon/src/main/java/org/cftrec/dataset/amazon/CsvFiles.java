@@ -55,6 +55,10 @@ final class CsvFiles {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         long line = 1;
+        if (Files.isRegularFile(file) && Files.size(file) == 0) {
+            throw new IOException(file + ": the file is empty; expected a header line (" + String.join(",",
+                    requiredColumns) + ") and records");
+        }
         try (Reader reader = new InputStreamReader(Files.newInputStream(file), decoder);
              MappingIterator<Map<String, String>> records = CSV.readerForMapOf(String.class)
                      .with(CsvSchema.emptySchema().withHeader()).readValues(reader)) {
@@ -81,7 +85,8 @@ final class CsvFiles {
         } catch (CharacterCodingException e) {
             throw new IOException(file + ":" + line + ": not valid UTF-8 text", e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + ":" + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
+            long at = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? line : e.getLocation().getLineNr();
+            throw new IOException(file + ":" + at + ": " + e.getOriginalMessage(), e);
         }
         LineReader.requireFinalNewline(file);
     }

@@ -187,7 +187,8 @@ public class Amazon2018DatasetTest {
         e = assertThrows(IOException.class, () -> new Amazon2018Dataset().bind(params).load(context));
         assertTrue(e.getMessage(), e.getMessage().contains("Tools_5.json:1: not a JSON object"));
         Files.delete(raw.resolve("meta_Tools.json"));
-        Files.writeString(raw.resolve("Tools_5.json"), "");
+        Files.writeString(raw.resolve("Tools_5.json"), "{\"reviewerID\": \"U1\", \"asin\": \"B01\", \"overall\": 5.0,"
+                + " \"unixReviewTime\": 1}\n");
         e = assertThrows(IOException.class, () -> new Amazon2018Dataset().bind(params).load(context));
         assertTrue(e.getMessage(), e.getMessage().contains("meta_Tools.json: file not found"));
         IllegalArgumentException month = assertThrows(IllegalArgumentException.class, () ->

@@ -100,5 +100,9 @@ public class D3CsvDatasetTest {
         Files.writeString(dir.resolve("test/S.csv"), "user_id,item_id\nU1,1\n");
         message = assertThrows(IOException.class, () -> load(dir, null)).getMessage();
         assertTrue(message, message.endsWith("test/S.csv:1: header lacks column history_item_id; found [user_id, item_id]"));
+        Files.writeString(dir.resolve("test/S.csv"), "");
+        message = assertThrows(IOException.class, () -> load(dir, null)).getMessage();
+        assertTrue(message, message.endsWith("test/S.csv: the file is empty; expected a header line (user_id,"
+                + "history_item_id,item_id) and records"));
     }
 }
