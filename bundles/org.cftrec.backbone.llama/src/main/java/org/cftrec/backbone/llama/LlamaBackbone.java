@@ -56,6 +56,8 @@ public final class LlamaBackbone implements Backbone {
     private final boolean fusedTraining;
     /** Activation (gradient) checkpointing in training forwards: recompute layers in the backward pass. */
     private boolean checkpointing;
+    /** Residual dropout while training (0 = off): on the embeddings and on each layer's contribution. */
+    private double dropout;
     /** LoRA adapters, or null (full fine-tuning). With adapters, only they are trained. */
     private LoraAdapters lora;
     /** What the optimiser updates: all weights, all but the frozen ones, or the adapters. */
@@ -108,11 +110,37 @@ public final class LlamaBackbone implements Backbone {
      * activations, one more forward pass of the layers per training step.
      */
     void checkpointActivations(boolean on) {
+        if (on && dropout > 0) {
+            throw new IllegalArgumentException("gradientCheckpointing recomputes each layer, and dropout " + dropout
+                    + " would draw a different mask the second time; use one or the other");
+        }
         if (on && lora != null && lora.config.dropout() > 0) {
             throw new IllegalArgumentException("gradientCheckpointing recomputes each layer, and LoRA dropout would"
                     + " draw a different mask the second time; use lora.dropout 0 with it");
         }
         this.checkpointing = on;
+    }
+
+    /**
+     * Residual dropout for models trained from scratch (SASRec's regulariser on sparse data): while training,
+     * the embeddings and each layer's contribution to the residual stream (its output minus its input) are
+     * dropped with probability {@code rate} and the rest scaled by 1 / (1 - rate); evaluation is unchanged.
+     * Masks come from the engine's seed, which the trainers set per step, so a resumed run draws the same ones.
+     */
+    void useDropout(double rate) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + rate);
+        }
+        if (rate > 0 && checkpointing) {
+            throw new IllegalArgumentException("dropout " + rate + " with gradientCheckpointing: the recomputed layers"
+                    + " would draw other masks; use one or the other");
+        }
+        this.dropout = rate;
+    }
+
+    private NDArray dropped(NDArray x) {
+        NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte(dropout).toType(x.getDataType(), false);
+        return x.mul(keep).div(Djl.scalar(x, 1 - dropout));
     }
 
     /** Every weight of the model under its Hugging Face name, trainable or not. */
@@ -170,12 +198,18 @@ public final class LlamaBackbone implements Backbone {
         if (training && checkpointing && Djl.gradientTracking()) {
             return finalNorm(checkpointedLayers(x, rope, bias));
         }
+        boolean dropping = training && dropout > 0 && Djl.gradientTracking();
+        if (dropping) {
+            x = dropped(x);
+        }
         // LoRA trains on the parameters as they are: its update x A^T B^T is cheaper than merging B A per call.
         LayerWeights[] fused = training && (!fusedTraining || lora != null) ? null : layerWeights();
         for (int l = 0; l < config.layers(); l++) {
             int index = l;
-            java.util.function.UnaryOperator<NDArray> step = fused == null
+            java.util.function.UnaryOperator<NDArray> layer = fused == null
                     ? in -> trainingLayer(layers[index], in, rope, bias) : in -> layer(fused[index], in, rope, bias);
+            java.util.function.UnaryOperator<NDArray> step = dropping
+                    ? in -> in.add(dropped(layer.apply(in).sub(in))) : layer;
             x = training ? releasingIntermediates(step, x) : step.apply(x);
         }
         return finalNorm(x);

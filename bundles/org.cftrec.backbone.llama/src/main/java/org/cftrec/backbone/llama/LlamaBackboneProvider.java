@@ -44,8 +44,24 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
             Lora lora,
             @JsonPropertyDescription("recompute each layer in the backward pass instead of keeping its activations "
                     + "(default false): less memory, about one more forward pass per step")
-            Boolean gradientCheckpointing) {
+            Boolean gradientCheckpointing,
+            @JsonPropertyDescription("residual dropout while training, on the embeddings and each layer's "
+                    + "contribution (default 0 = off; SASRec uses 0.2-0.5 on sparse data); not with "
+                    + "gradientCheckpointing") Double dropout) {
+
+        /** The parameters without {@code dropout} (off). */
+        public Params(String preset, String path, Integer layers, Integer hidden, Integer heads, Integer kvHeads,
+                      Integer intermediate, Integer maxVocabulary, String dtype, List<String> freeze, Lora lora,
+                      Boolean gradientCheckpointing) {
+            this(preset, path, layers, hidden, heads, kvHeads, intermediate, maxVocabulary, dtype, freeze, lora,
+                    gradientCheckpointing, null);
+        }
+
         public Params {
+            dropout = dropout == null ? 0.0 : dropout;
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            }
             gradientCheckpointing = gradientCheckpointing != null && gradientCheckpointing;
             freeze = freeze == null ? List.of() : List.copyOf(freeze);
             for (String part : freeze) {
@@ -165,6 +181,7 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
                 backbone.freeze(frozenWeights(params.freeze(), backbone.config()));
             }
             try {
+                backbone.useDropout(params.dropout());
                 backbone.checkpointActivations(params.gradientCheckpointing());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("backbone.params: " + e.getMessage(), e);
