@@ -75,11 +75,12 @@ final class TrainingLoop {
     }
 
     /** Where a diverged run can go back to: the last checkpoint if one was written, else that there is none. */
-    private String lastGoodCheckpoint() {
+    private String lastGoodCheckpoint(int step) {
         Path last = job.checkpointDirectory().resolve(LAST);
         return Files.isDirectory(last) ? "the last good checkpoint is " + last
-                : "no checkpoint was written yet (the first comes with the first validation, at step " + evalEvery
-                + "); lower the learning rate or set clipNorm and start again";
+                : "no checkpoint was written: the run diverged at step " + step + ", before the first validation"
+                + " (step " + Math.min(evalEvery, totalSteps) + ") writes one; lower the learning rate (lr), raise"
+                + " warmupSteps or set clipNorm, and start again";
     }
 
     /**
@@ -142,7 +143,7 @@ final class TrainingLoop {
             // Randomness inside the step (dropout) from (seed, step) alone: the same on a resumed run.
             engine.setRandomSeed((int) (job.seed() * 1_000_003L + step));
             double[] losses = accumulate(engine, order, step, shards);
-            double gradientNorm = clipGradients();
+            double gradientNorm = clipGradients(step);
             double lr = LearningRate.at(step, totalSteps, p);
             optimizer.step(weights, lr);
             broadcast(shards);
@@ -209,7 +210,7 @@ final class TrainingLoop {
                         float total = terms.get(s).total().getFloat();
                         if (!Float.isFinite(total)) {
                             throw new TrainingDiverged("loss is " + total + " at step " + step + " (micro-batch "
-                                    + (round + s + 1) + "); training stopped; " + lastGoodCheckpoint());
+                                    + (round + s + 1) + "); training stopped; " + lastGoodCheckpoint(step));
                         }
                         loss += total / microBatches;
                         factual += terms.get(s).factual().getFloat() / microBatches;
@@ -254,7 +255,7 @@ final class TrainingLoop {
     }
 
     /** Global L2 norm of all gradients; scaled down to clipNorm when above it. */
-    private double clipGradients() {
+    private double clipGradients(int step) {
         double squared = 0;
         try (NDScope ignored = new NDScope()) {
             for (NDArray w : weights.values()) {
@@ -267,7 +268,8 @@ final class TrainingLoop {
             }
             double norm = Math.sqrt(squared);
             if (!Double.isFinite(norm)) {
-                throw new TrainingDiverged("gradient norm is " + norm + "; training stopped; " + lastGoodCheckpoint());
+                throw new TrainingDiverged("gradient norm is " + norm + " at step " + step + "; training stopped; "
+                        + lastGoodCheckpoint(step));
             }
             if (p.clipNorm() > 0 && norm > p.clipNorm()) {
                 float scale = (float) (p.clipNorm() / norm);

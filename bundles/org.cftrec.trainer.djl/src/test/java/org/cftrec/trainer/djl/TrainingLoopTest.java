@@ -172,6 +172,15 @@ public class TrainingLoopTest {
             TrainingDiverged e = assertThrows(TrainingDiverged.class, () -> new TrainingLoop(job, params(4, 1, 0, 0.05, 0)).run());
             assertTrue(e.getMessage(), e.getMessage().startsWith("loss is NaN at step 3 (micro-batch 1)"));
         }
+        Path early = folder.newFolder("e").toPath();
+        try (LinearModel model = new LinearModel(40, 8, 5)) {
+            model.nanFromCall = 1; // step 1, before the first validation (step 3 here: evalEvery 3)
+            TrainingJob job = new TrainingJob(model, model, early, null, 1, new TrainingListener() { }, () -> false);
+            TrainingDiverged e = assertThrows(TrainingDiverged.class, () -> new TrainingLoop(job, params(4, 3, 0, 0.05, 0)).run());
+            assertTrue(e.getMessage(), e.getMessage().endsWith("no checkpoint was written: the run diverged at step 1,"
+                    + " before the first validation (step 3) writes one; lower the learning rate (lr), raise"
+                    + " warmupSteps or set clipNorm, and start again"));
+        }
         var state = new ObjectMapper().readTree(checkpoints.resolve("last").resolve(Checkpoints.STATE).toFile());
         assertEquals(2, state.get("step").asInt());
     }
