@@ -45,6 +45,25 @@ public final class LlamaLoader {
         }
     }
 
+    /**
+     * A weight with NaN or infinite values comes from a diverged run or a corrupt file; training from it or
+     * evaluating it would only give NaN losses or nonsense rankings later, far from the cause.
+     */
+    private static void requireFinite(Path folder, String name, NDArray array) throws IOException {
+        long count;
+        // A sub-manager: the masks are as large as the weight, and must not stay with the model.
+        try (NDManager scratch = array.getManager().newSubManager()) {
+            NDArray view = array.duplicate();
+            view.attach(scratch);
+            count = view.isNaN().logicalOr(view.isInfinite()).toType(DataType.INT64, false).sum().getLong();
+        }
+        if (count > 0) {
+            throw new IOException(folder + ": tensor " + name + " holds " + count + " NaN or infinite value(s)"
+                    + " of " + array.size() + ": the checkpoint was saved from a diverged run or is corrupt; use"
+                    + " an earlier checkpoint (checkpoints/best or last of a run that trained well)");
+        }
+    }
+
     public static LlamaConfig readConfig(Path folder) throws IOException {
         Path file = folder.resolve("config.json");
         if (!Files.isRegularFile(file)) {
@@ -136,6 +155,7 @@ public final class LlamaLoader {
             Map<String, NDArray> weights = new LinkedHashMap<>();
             for (Map.Entry<String, Safetensors.Stored> e : tensors.entrySet()) {
                 NDArray array = load(manager, e.getValue());
+                requireFinite(folder, e.getKey(), array);
                 if (added != null && added.count() > 0 && (e.getKey().equals(LlamaBackbone.EMBEDDINGS)
                         || e.getKey().equals(CheckpointLayout.LM_HEAD))) {
                     array = added.initialiseRows(array, seed ^ e.getKey().hashCode());

@@ -73,6 +73,23 @@ public class CheckpointTest {
     }
 
     @Test
+    public void aCheckpointWithNaNWeightsIsRefusedOnLoadNamingTheTensor() throws Exception {
+        Path saved = folder.newFolder("diverged").toPath();
+        try (LlamaBackbone model = TinyModels.create(folder.newFolder("tiny").toPath(), 3)) {
+            NDArray norm = model.parameters().get("model.layers.1.input_layernorm.weight");
+            float[] values = norm.toFloatArray();
+            values[2] = Float.NaN;
+            values[5] = Float.POSITIVE_INFINITY;
+            norm.set(values);
+            model.save(saved);
+        }
+        IOException e = assertThrows(IOException.class, () -> LlamaLoader.open(saved, Device.cpu(), DataType.FLOAT32));
+        assertEquals(saved + ": tensor model.layers.1.input_layernorm.weight holds 2 NaN or infinite value(s) of 16:"
+                + " the checkpoint was saved from a diverged run or is corrupt; use an earlier checkpoint"
+                + " (checkpoints/best or last of a run that trained well)", e.getMessage());
+    }
+
+    @Test
     public void missingTensorIsNamed() throws Exception {
         Path dir = folder.newFolder("missing").toPath();
         write(dir, CONFIG, "model.norm.weight", null, null);
