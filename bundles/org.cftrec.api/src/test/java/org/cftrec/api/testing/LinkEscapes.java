@@ -1,12 +1,14 @@
 package org.cftrec.api.testing;
 
 import org.cftrec.api.PluginContext;
+import org.cftrec.api.data.DatasetSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -62,6 +64,18 @@ public final class LinkEscapes {
             run(reading, context, "the fixture with " + name + " restored");
         }
         return tried;
+    }
+
+    /**
+     * {@link #assertEveryLinkRefused} for a dataset source, through both of its readings: the check that
+     * {@code validate} runs and the load that {@code run} runs.
+     */
+    public static void assertDatasetRefusesEveryLink(Path root, Path outside, Path folder, List<String> files,
+                                                     DatasetSource source) throws Exception {
+        assertEquals("escapes tried by checkData", 2 * files.size(),
+                assertEveryLinkRefused(root, outside, folder, files, source::checkData));
+        assertEquals("escapes tried by load", 2 * files.size(),
+                assertEveryLinkRefused(root, outside, folder, files, source::load));
     }
 
     private static void run(Reading reading, PluginContext context, String what) throws Exception {

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import static org.junit.Assert.assertEquals;
-
 /** Every file of amazon-d3 and amazon-2018, replaced by a link (and a link to a link) out of the allowed roots. */
 public class AmazonLinksTest {
     @Rule
@@ -30,9 +28,7 @@ public class AmazonLinksTest {
         }
         List<String> files = List.of("info/S.txt", "train/S.csv", "valid/S.csv", "test/S.csv");
         DatasetSource source = new D3CsvDataset().bind(new D3CsvDataset.Params("d3", "S", null, null, 10, null));
-        Path outside = folder.newFolder("outside").toPath();
-        assertEquals(8, LinkEscapes.assertEveryLinkRefused(root, outside, d3, files, source::checkData));
-        assertEquals(8, LinkEscapes.assertEveryLinkRefused(root, outside, d3, files, source::load));
+        LinkEscapes.assertDatasetRefusesEveryLink(root, folder.newFolder("outside").toPath(), d3, files, source);
     }
 
     @Test
@@ -52,8 +48,6 @@ public class AmazonLinksTest {
         List<String> files = List.of("Tools_5.json", "meta_Tools.json");
         DatasetSource source = new Amazon2018Dataset().bind(new Amazon2018Dataset.Params("raw", "Tools", null, null,
                 0, 3, null, null, null));
-        Path outside = folder.newFolder("outside").toPath();
-        assertEquals(4, LinkEscapes.assertEveryLinkRefused(root, outside, raw, files, source::checkData));
-        assertEquals(4, LinkEscapes.assertEveryLinkRefused(root, outside, raw, files, source::load));
+        LinkEscapes.assertDatasetRefusesEveryLink(root, folder.newFolder("outside").toPath(), raw, files, source);
     }
 }

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import static org.junit.Assert.assertEquals;
-
 /** Every file of recbole and sequence-tsv, replaced by a link (and a link to a link) out of the allowed roots. */
 public class RecBoleLinksTest {
     @Rule
@@ -27,9 +25,7 @@ public class RecBoleLinksTest {
         Files.writeString(sci.resolve("S.test.inter"), "h\n0\t0 1 2\t0\n");
         List<String> files = List.of("S.titles.tsv", "S.train.inter", "S.valid.inter", "S.test.inter");
         DatasetSource source = new RecBoleDataset().bind(new RecBoleDataset.Params("sci", "S", null, 10, null));
-        Path outside = folder.newFolder("outside").toPath();
-        assertEquals(8, LinkEscapes.assertEveryLinkRefused(root, outside, sci, files, source::checkData));
-        assertEquals(8, LinkEscapes.assertEveryLinkRefused(root, outside, sci, files, source::load));
+        LinkEscapes.assertDatasetRefusesEveryLink(root, folder.newFolder("outside").toPath(), sci, files, source);
     }
 
     @Test
@@ -40,8 +36,6 @@ public class RecBoleLinksTest {
         Files.writeString(fm.resolve("sequences.tsv"), "seq_id\tsplit\titem_ids\n0\ttrain\t0 1 2\n1\tvalid\t2 1\n2\ttest\t1 0\n");
         List<String> files = List.of("id2name.txt", "sequences.tsv");
         DatasetSource source = new SequenceTsvDataset().bind(new SequenceTsvDataset.Params("fm", null, null, null, 1, null, null));
-        Path outside = folder.newFolder("outside").toPath();
-        assertEquals(4, LinkEscapes.assertEveryLinkRefused(root, outside, fm, files, source::checkData));
-        assertEquals(4, LinkEscapes.assertEveryLinkRefused(root, outside, fm, files, source::load));
+        LinkEscapes.assertDatasetRefusesEveryLink(root, folder.newFolder("outside").toPath(), fm, files, source);
     }
 }

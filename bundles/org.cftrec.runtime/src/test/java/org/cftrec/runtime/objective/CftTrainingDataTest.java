@@ -65,7 +65,7 @@ public class CftTrainingDataTest {
         double expected = 0;
         int tokens = 0;
         for (TokenizedExample e : uniform) {
-            float[][] logp = fullLogProbabilities(e.factual(), e.target());
+            float[][] logp = TeacherForced.logProbabilities(model, e.factual(), e.target());
             for (int k = 0; k < e.target().length; k++) {
                 expected -= logp[e.factual().length - 1 + k][(int) e.target()[k]];
                 tokens++;
@@ -90,30 +90,6 @@ public class CftTrainingDataTest {
         }
         return new float[][] {{terms.total().getFloat(), terms.factual().getFloat(), terms.counterfactual().getFloat()},
                 q.getGradient().toFloatArray()};
-    }
-
-    private static float[][] fullLogProbabilities(long[] prompt, long[] target) {
-        long[] row = new long[prompt.length + target.length - 1];
-        System.arraycopy(prompt, 0, row, 0, prompt.length);
-        System.arraycopy(target, 0, row, prompt.length, target.length - 1);
-        try (NDManager m = model.manager().newSubManager()) {
-            long[] pos = new long[row.length];
-            long[] mask = new long[row.length];
-            for (int i = 0; i < row.length; i++) {
-                pos[i] = i;
-                mask[i] = 1;
-            }
-            NDArray hidden = model.hiddenStates(m.create(new long[][] {row}), m.create(new long[][] {pos}),
-                    m.create(new long[][] {mask}), false);
-            NDArray logp = model.vocabularyLogits(hidden.reshape(row.length, -1)).logSoftmax(1);
-            int v = (int) logp.getShape().get(1);
-            float[] flat = logp.toFloatArray();
-            float[][] out = new float[row.length][v];
-            for (int i = 0; i < row.length; i++) {
-                System.arraycopy(flat, i * v, out[i], 0, v);
-            }
-            return out;
-        }
     }
 
     private static float[] ones(int n) {

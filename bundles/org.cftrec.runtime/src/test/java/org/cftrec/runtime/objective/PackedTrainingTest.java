@@ -91,8 +91,8 @@ public class PackedTrainingTest {
         double factual = 0;
         double counterfactual = 0;
         for (TokenizedExample e : BATCH) {
-            float[][] f = logProbabilities(e.factual(), e.target());
-            float[][] c = logProbabilities(e.counterfactual(), e.target());
+            float[][] f = TeacherForced.logProbabilities(model, e.factual(), e.target());
+            float[][] c = TeacherForced.logProbabilities(model, e.counterfactual(), e.target());
             for (int k = 0; k < e.target().length; k++) {
                 int y = (int) e.target()[k];
                 float[] zf = f[e.factual().length - 1 + k];
@@ -144,31 +144,6 @@ public class PackedTrainingTest {
                     WeightScope.BOTH);
             collector.backward(terms.total());
             return q.getGradient().toFloatArray();
-        }
-    }
-
-    /** Log-probabilities of every position of prompt + target (teacher forced), one row, no padding. */
-    private static float[][] logProbabilities(long[] prompt, long[] target) {
-        long[] row = new long[prompt.length + target.length - 1];
-        System.arraycopy(prompt, 0, row, 0, prompt.length);
-        System.arraycopy(target, 0, row, prompt.length, target.length - 1);
-        try (NDManager m = model.manager().newSubManager()) {
-            long[] pos = new long[row.length];
-            long[] mask = new long[row.length];
-            for (int i = 0; i < row.length; i++) {
-                pos[i] = i;
-                mask[i] = 1;
-            }
-            NDArray hidden = model.hiddenStates(m.create(new long[][] {row}), m.create(new long[][] {pos}),
-                    m.create(new long[][] {mask}), false);
-            NDArray logp = model.vocabularyLogits(hidden.reshape(row.length, -1)).logSoftmax(1);
-            int v = (int) logp.getShape().get(1);
-            float[] flat = logp.toFloatArray();
-            float[][] out = new float[row.length][v];
-            for (int i = 0; i < row.length; i++) {
-                System.arraycopy(flat, i * v, out[i], 0, v);
-            }
-            return out;
         }
     }
 }
