@@ -209,6 +209,20 @@ public class RuntimeIT {
     }
 
     @Test
+    public void theRunsMessageNamesThePluginWhoseCodeFailed() throws Exception {
+        // Inside the data root (the container's working folder): the check passes, the load meets a bad line.
+        java.nio.file.Path data = java.nio.file.Files.createDirectories(java.nio.file.Path.of("failing-ml").toAbsolutePath());
+        java.nio.file.Files.writeString(data.resolve("u.item"), "1|A (1995)|x||u|0\n2|B (1995)|x||u|0\n");
+        java.nio.file.Files.writeString(data.resolve("u.data"), "7\t1\t4\t100\n7\t2\tfive\t200\n");
+        ExperimentSpec spec = new com.fasterxml.jackson.databind.ObjectMapper().readValue("{\"name\": \"failing\","
+                + " \"dataset\": {\"plugin\": \"movielens\", \"params\": {\"path\": \"failing-ml\"}}}", ExperimentSpec.class);
+        RunInfo run = Patience.awaitEnd(experiments, experiments.start(spec).id(), java.time.Duration.ofMinutes(2));
+        assertEquals(run.message(), RunStatus.FAILED, run.status());
+        assertTrue(run.message(), run.message().startsWith("dataset 'movielens' (org.cftrec.dataset.movielens "));
+        assertTrue(run.message(), run.message().endsWith("u.data:2: rating 'five' is not a number"));
+    }
+
+    @Test
     public void aSmallSpecRunsEndToEndThroughEveryStage() throws Exception {
         String json = "{\"name\": \"itest\", \"seed\": 3,"
                 + SMALL_DATASET

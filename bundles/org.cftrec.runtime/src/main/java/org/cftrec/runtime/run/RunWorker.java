@@ -66,7 +66,10 @@ final class RunWorker {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
             state.directory().log("error: " + trace);
-            state.finish(RunStatus.FAILED, describe(e));
+            String message = describe(e);
+            String culprit = FailingPlugin.of(e, plan.plugins()).map(ResolvedPlugin::label).orElse(null);
+            state.finish(RunStatus.FAILED, culprit == null || message.contains(culprit) ? message
+                    : culprit + " failed: " + message);
         }
     }
 
