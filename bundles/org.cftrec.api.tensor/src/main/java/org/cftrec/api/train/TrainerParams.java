@@ -31,7 +31,12 @@ public record TrainerParams(
         @JsonPropertyDescription("GPU index for the gpu trainer (ignored by cpu)") Integer device,
         @JsonPropertyDescription("example order of an epoch: shuffled (every example anywhere), or blocks (runs of "
                 + "microBatch consecutive examples shuffled as wholes: a user's windows share a micro-batch, which "
-                + "packed training scores in one row)") Order order) {
+                + "packed training scores in one row)") Order order,
+        @JsonPropertyDescription("what picks the best checkpoint and drives early stopping: loss (validation L_n, "
+                + "the reference), or ndcg@10 / hr@10 (the first evaluation protocol on the first "
+                + "rankingCases validation cases)") Selection selectBy,
+        @JsonPropertyDescription("validation cases ranked when selectBy is a ranking metric (default 1000)")
+        Integer rankingCases) {
 
     /** The 1.1 parameters, without {@code order} (shuffled). */
     public TrainerParams(Double lr, Double weightDecay, Double beta1, Double beta2, Double epsilon,
@@ -39,7 +44,7 @@ public record TrainerParams(
                          Integer epochs, Integer maxSteps, Double clipNorm, Integer evalEvery, Integer patience,
                          Integer maxValidation, Integer device) {
         this(lr, weightDecay, beta1, beta2, epsilon, warmupSteps, schedule, microBatch, accumulation, epochs, maxSteps,
-                clipNorm, evalEvery, patience, maxValidation, device, null);
+                clipNorm, evalEvery, patience, maxValidation, device, null, null, null);
     }
 
     public TrainerParams {
@@ -60,6 +65,26 @@ public record TrainerParams(
         maxValidation = count("maxValidation", maxValidation, 0, 0);
         device = count("device", device, 0, 0);
         order = order == null ? Order.SHUFFLED : order;
+        selectBy = selectBy == null ? Selection.LOSS : selectBy;
+        rankingCases = count("rankingCases", rankingCases, 1000, 1);
+    }
+
+    /** What selects the best checkpoint. */
+    public enum Selection {
+        @JsonProperty("loss") LOSS(null),
+        @JsonProperty("ndcg@10") NDCG_AT_10("NDCG@10"),
+        @JsonProperty("hr@10") HR_AT_10("HR@10");
+
+        private final String metric;
+
+        Selection(String metric) {
+            this.metric = metric;
+        }
+
+        /** The ranking metric's name in {@link TrainingData#validationRanking()}, or null for the loss. */
+        public String metric() {
+            return metric;
+        }
     }
 
     /** How an epoch orders the training examples (see {@link EpochOrder#of}). */
@@ -77,7 +102,7 @@ public record TrainerParams(
 
     public static TrainerParams defaults() {
         return new TrainerParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null, null);
     }
 
     private static double positive(String name, Double value, double fallback) {

@@ -49,4 +49,14 @@ public interface TrainingData {
     default TrainingData withBackbone(Backbone replica) {
         throw new UnsupportedOperationException(getClass().getName() + " cannot run on a backbone replica");
     }
+
+    /**
+     * The model as it is now, ranked on the first {@code cases} validation cases (a fixed sample) the way the
+     * run's first evaluation protocol ranks test cases: metric name (HR@10, NDCG@10) to value, for trainers that
+     * select the best checkpoint by ranking rather than by L_n ({@link TrainerParams#selectBy}). Empty where the
+     * data offers no ranking (the default).
+     */
+    default java.util.Map<String, Double> validationRanking(int cases) {
+        return java.util.Map.of();
+    }
 }

@@ -36,7 +36,7 @@ public class EpochOrderTest {
         assertEquals(TrainerParams.Order.SHUFFLED, shuffled.order());
         assertArrayEquals(EpochOrder.permutation(50, 3, 2), EpochOrder.of(shuffled, 50, 3, 2));
         TrainerParams blocks = new TrainerParams(null, null, null, null, null, null, null, 5, null, null, null, null,
-                null, null, null, null, TrainerParams.Order.BLOCKS);
+                null, null, null, null, TrainerParams.Order.BLOCKS, null, null);
         assertArrayEquals(EpochOrder.blocks(50, 5, 3, 2), EpochOrder.of(blocks, 50, 3, 2));
     }
 }

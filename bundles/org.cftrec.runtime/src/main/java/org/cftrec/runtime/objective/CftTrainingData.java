@@ -26,9 +26,19 @@ public final class CftTrainingData implements TrainingData {
     private final double alpha;
     private final WeightScope scope;
     private final BranchLayout branches;
+    /** Ranks the first n validation cases with the current weights; null where the run has no evaluator. */
+    private final java.util.function.IntFunction<java.util.Map<String, Double>> ranking;
 
     public CftTrainingData(Backbone backbone, List<TokenizedExample> train, List<TokenizedExample> valid,
                            double alpha, WeightScope scope, BranchLayout branches) {
+        this(backbone, train, valid, alpha, scope, branches, null);
+    }
+
+    /** @param ranking ranks the first n validation cases with the backbone's current weights (selectBy) */
+    public CftTrainingData(Backbone backbone, List<TokenizedExample> train, List<TokenizedExample> valid,
+                           double alpha, WeightScope scope, BranchLayout branches,
+                           java.util.function.IntFunction<java.util.Map<String, Double>> ranking) {
+        this.ranking = ranking;
         this.backbone = backbone;
         // Not copied: the lists may encode their examples lazily (see the pipeline's LazyEncodedExamples).
         this.train = Collections.unmodifiableList(train);
@@ -70,7 +80,12 @@ public final class CftTrainingData implements TrainingData {
 
     @Override
     public TrainingData withBackbone(Backbone replica) {
-        return new CftTrainingData(replica, train, valid, alpha, scope, branches);
+        return new CftTrainingData(replica, train, valid, alpha, scope, branches, ranking);
+    }
+
+    @Override
+    public java.util.Map<String, Double> validationRanking(int cases) {
+        return ranking == null ? java.util.Map.of() : ranking.apply(cases);
     }
 
     @Override

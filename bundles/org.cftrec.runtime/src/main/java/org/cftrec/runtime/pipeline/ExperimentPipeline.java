@@ -124,7 +124,9 @@ public final class ExperimentPipeline {
 
             state.stage(at + "training", start + 0.1 * share);
             CftTrainingData data = new CftTrainingData(backbone, trainTokens, validTokens,
-                    variant.objective().alpha(), variant.objective().weightScope(), variant.objective().branches());
+                    variant.objective().alpha(), variant.objective().weightScope(), variant.objective().branches(),
+                    plan.evaluators().isEmpty() ? null : n -> ValidationRanking.rank(plan.evaluators().get(0).instance(),
+                            backbone, dataset, prompts, n, context.seed()));
             Path checkpoints = variantDir.resolve("checkpoints");
             Path last = checkpoints.resolve("last");
             TrainingJob job = new TrainingJob(backbone, data, checkpoints, Files.isDirectory(last) ? last : null,
@@ -250,9 +252,12 @@ public final class ExperimentPipeline {
         public void onValidation(ValidationMetrics m) {
             dropRowsFrom(m.step());
             dir.appendJsonLine("metrics.jsonl", metricsRow("validation", m));
-            validation = String.format(java.util.Locale.ROOT, " | val L_n %.4f @%d%s", m.factualLoss(), m.step(),
-                    m.best() ? " (best)" : "");
-            dir.log(variant + ": validation L_n " + m.factualLoss() + " at step " + m.step()
+            String ranking = m.ranking().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> String.format(java.util.Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()))
+                    .collect(Collectors.joining(","));
+            validation = String.format(java.util.Locale.ROOT, " | val L_n %.4f%s @%d%s", m.factualLoss(), ranking,
+                    m.step(), m.best() ? " (best)" : "");
+            dir.log(variant + ": validation L_n " + m.factualLoss() + ranking + " at step " + m.step()
                     + (m.best() ? " (best)" : ""));
         }
 

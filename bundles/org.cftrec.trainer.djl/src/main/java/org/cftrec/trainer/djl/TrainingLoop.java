@@ -154,8 +154,11 @@ final class TrainingLoop {
                 state = validate(state, epoch + 1, optimizer, best);
                 Checkpoints.save(last, weights, optimizer, state);
                 if (p.patience() > 0 && state.validationsSinceBest() >= p.patience()) {
-                    reason = "early stop at step " + step + ": validation L_n did not improve for "
-                            + state.validationsSinceBest() + " validation(s); best at step " + state.bestStep();
+                    reason = "early stop at step " + step + ": validation " + (p.selectBy().metric() == null ? "L_n"
+                            : p.selectBy().metric()) + " did not improve for "
+                            + state.validationsSinceBest() + " validation(s); best at step " + state.bestStep()
+                            + (p.selectBy().metric() == null ? "" : String.format(java.util.Locale.ROOT, " (%s %.4f)",
+                            p.selectBy().metric(), -state.bestLoss()));
                     early = true;
                     break;
                 }
@@ -165,8 +168,9 @@ final class TrainingLoop {
             restoreWeights(best);
             job.listener().onMessage("restored the best weights (step " + state.bestStep() + ")");
         }
-        return new TrainingResult(state.step(), state.bestStep(), state.bestLoss(),
-                Files.isDirectory(best) ? best : last, early, reason);
+        // Selected by a ranking metric, the best state holds minus that metric, not a loss.
+        return new TrainingResult(state.step(), state.bestStep(), p.selectBy().metric() == null ? state.bestLoss()
+                : Double.NaN, Files.isDirectory(best) ? best : last, early, reason);
     }
 
     /**
@@ -307,13 +311,27 @@ final class TrainingLoop {
             return next;
         }
         double loss = validationLoss();
-        boolean improved = loss < state.bestLoss();
-        TrainerState next = improved ? new TrainerState(state.step(), state.step(), loss, 0)
+        java.util.Map<String, Double> ranking = java.util.Map.of();
+        // The criterion is kept as "lower is better": L_n, or minus the ranking metric.
+        double criterion = loss;
+        String metric = p.selectBy().metric();
+        if (metric != null) {
+            ranking = data.validationRanking(p.rankingCases());
+            Double value = ranking.get(metric);
+            if (value == null) {
+                throw new IllegalArgumentException("trainer.params.selectBy " + metric.toLowerCase(java.util.Locale.ROOT)
+                        + ": this run's training data ranks no validation cases (" + ranking.keySet() + "); use"
+                        + " selectBy loss");
+            }
+            criterion = -value;
+        }
+        boolean improved = criterion < state.bestLoss();
+        TrainerState next = improved ? new TrainerState(state.step(), state.step(), criterion, 0)
                 : new TrainerState(state.step(), state.bestStep(), state.bestLoss(), state.validationsSinceBest() + 1);
         if (improved) {
             Checkpoints.save(best, weights, optimizer, next);
         }
-        job.listener().onValidation(new ValidationMetrics(state.step(), epoch, loss, improved));
+        job.listener().onValidation(new ValidationMetrics(state.step(), epoch, loss, improved, ranking));
         return next;
     }
 

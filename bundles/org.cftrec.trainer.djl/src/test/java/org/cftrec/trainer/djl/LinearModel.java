@@ -30,6 +30,9 @@ final class LinearModel implements Backbone, TrainingData {
     private final int validation;
     /** Overrides the validation loss of the k-th validation call (for early-stopping tests), or null. */
     IntFunction<Float> scriptedValidation;
+    /** The NDCG@10 the k-th validation ranking reports (selectBy tests), or null: no ranking offered. */
+    IntFunction<Double> scriptedRanking;
+    private int rankingCalls;
     /** Makes the training loss NaN from this step on (1-based count of trainingLoss calls), or 0. */
     int nanFromCall;
     private int trainingCalls;
@@ -187,5 +190,11 @@ final class LinearModel implements Backbone, TrainingData {
     @Override
     public void save(Path directory) {
         throw new UnsupportedOperationException("not a language model");
+    }
+
+    @Override
+    public Map<String, Double> validationRanking(int cases) {
+        return scriptedRanking == null ? Map.of() : Map.of("NDCG@10", scriptedRanking.apply(++rankingCalls),
+                "HR@10", 0.5);
     }
 }

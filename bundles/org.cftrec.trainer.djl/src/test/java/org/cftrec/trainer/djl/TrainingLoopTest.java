@@ -139,6 +139,48 @@ public class TrainingLoopTest {
     }
 
     @Test
+    public void selectingByARankingMetricKeepsTheWeightsThatRankedBest() throws Exception {
+        Map<Integer, float[]> weightsAtStep = new HashMap<>();
+        List<ValidationMetrics> validations = new ArrayList<>();
+        try (LinearModel model = new LinearModel(40, 8, 4)) {
+            // The loss improves at every validation; NDCG@10 peaks at the second: ranking decides.
+            float[] losses = {3f, 2f, 1f, 0.5f, 0.1f};
+            double[] ndcg = {0.10, 0.30, 0.20, 0.25, 0.9};
+            model.scriptedValidation = call -> losses[(call - 1) / 2];
+            model.scriptedRanking = call -> ndcg[call - 1];
+            TrainingListener record = new TrainingListener() {
+                @Override
+                public void onValidation(ValidationMetrics m) {
+                    validations.add(m);
+                    weightsAtStep.put(m.step(), model.parameters().get("w").toFloatArray());
+                }
+            };
+            TrainerParams byNdcg = new TrainerParams(0.05, null, null, null, null, 0, null, 4, 2, 4, null, 0.0, 1, 2,
+                    null, null, null, TrainerParams.Selection.NDCG_AT_10, 100);
+            TrainingJob job = new TrainingJob(model, model, folder.newFolder("r").toPath(), null, 9, record, () -> false);
+            TrainingResult result = new TrainingLoop(job, byNdcg).run();
+            assertEquals(4, result.steps());
+            assertEquals(2, result.bestStep());
+            assertTrue(result.stoppedEarly());
+            assertTrue(result.reason(), result.reason().endsWith("validation NDCG@10 did not improve for 2"
+                    + " validation(s); best at step 2 (NDCG@10 0.3000)"));
+            assertTrue("no loss stands for a ranking criterion", Double.isNaN(result.bestValidationLoss()));
+            assertArrayEquals(weightsAtStep.get(2), model.parameters().get("w").toFloatArray(), 0f);
+            assertEquals(0.30, validations.get(1).ranking().get("NDCG@10"), 0);
+            assertEquals(2.0, validations.get(1).factualLoss(), 0);
+        }
+        try (LinearModel model = new LinearModel(40, 8, 4)) {
+            TrainerParams byHr = new TrainerParams(0.05, null, null, null, null, 0, null, 4, 2, 4, null, 0.0, 1, 2,
+                    null, null, null, TrainerParams.Selection.HR_AT_10, 100);
+            TrainingJob job = new TrainingJob(model, model, folder.newFolder("n").toPath(), null, 9,
+                    new TrainingListener() { }, () -> false);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingLoop(job, byHr).run());
+            assertEquals("trainer.params.selectBy hr@10: this run's training data ranks no validation cases ([]); use"
+                    + " selectBy loss", e.getMessage());
+        }
+    }
+
+    @Test
     public void zeroEpochsLeaveTheWeightsAloneAndReportTheirValidationLoss() throws Exception {
         try (LinearModel model = new LinearModel(40, 8, 4)) {
             model.scriptedValidation = call -> 2.5f;

@@ -69,6 +69,11 @@ public record TorchrunParams(
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }
         training = training == null ? TrainerParams.defaults() : training;
+        if (training.selectBy() != TrainerParams.Selection.LOSS) {
+            throw new IllegalArgumentException("training.selectBy " + training.selectBy().metric().toLowerCase(
+                    java.util.Locale.ROOT) + ": the torchrun workers select by validation L_n only (ranking needs the"
+                    + " runtime's evaluator); use selectBy loss, or the cpu or gpu trainer");
+        }
         long workers = (long) nnodes * nprocPerNode;
         if (workers > training.accumulation()) {
             throw new IllegalArgumentException("nnodes x nprocPerNode = " + workers + " workers, but a step has "
