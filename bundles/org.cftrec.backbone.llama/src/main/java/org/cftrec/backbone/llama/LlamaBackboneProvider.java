@@ -138,10 +138,48 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
 
     @Override
     public BackboneLoader bind(Params params) {
-        return request -> open(params, request);
+        return new BackboneLoader() {
+            @Override
+            public Backbone open(BackboneRequest request) throws IOException {
+                return LlamaBackboneProvider.this.open(params, request);
+            }
+
+            @Override
+            public void check(PluginContext context) throws IOException {
+                checkFiles(params, context);
+            }
+        };
+    }
+
+    /** What open refuses about the named files, from the headers alone (config.json, tensor names and shapes). */
+    private static void checkFiles(Params params, PluginContext context) throws IOException {
+        if (params.path() != null) {
+            Path folder = context.resolveData(params.path());
+            confine(context, folder, "backbone.params.path", LlamaLoader.metadataFiles(folder));
+            confine(context, folder, "backbone.params.path", LlamaLoader.weightFiles(folder));
+            LlamaConfig config = LlamaLoader.readConfig(folder);
+            if (!Files.isRegularFile(folder.resolve("tokenizer.json"))) {
+                throw new IOException(folder + ": no tokenizer.json");
+            }
+            CheckpointLayout.read(folder, config);
+        }
+        if (params.lora() != null && params.lora().path() != null) {
+            Path folder = context.resolveData(params.lora().path());
+            confine(context, folder, "backbone.params.lora.path",
+                    List.of(folder.resolve(LoraConfig.CONFIG_FILE), folder.resolve(LoraConfig.WEIGHTS_FILE)));
+            try {
+                LoraConfig.readPeft(folder);
+                if (!Files.isRegularFile(folder.resolve(LoraConfig.WEIGHTS_FILE))) {
+                    throw new IOException(folder + ": no " + LoraConfig.WEIGHTS_FILE);
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("backbone.params.lora.path: " + e.getMessage(), e);
+            }
+        }
     }
 
     private Backbone open(Params params, BackboneRequest request) throws IOException {
+        checkFiles(params, request.context()); // every file confined and its header checked before anything is read
         Device device = Device.fromName(request.device());
         DataType dtype = switch (params.dtype()) {
             case "bfloat16" -> DataType.BFLOAT16;
@@ -156,8 +194,6 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
         List<String> itemTokens = List.of(); // the tiny preset's vocabulary holds them already: built from the corpus
         if (params.path() != null) {
             folder = request.context().resolveData(params.path());
-            confine(request.context(), folder, "backbone.params.path", LlamaLoader.metadataFiles(folder));
-            confine(request.context(), folder, "backbone.params.path", LlamaLoader.weightFiles(folder));
             itemTokens = request.itemTokens();
             if (!itemTokens.isEmpty() && (params.lora() != null || !params.freeze().isEmpty())) {
                 throw new IllegalArgumentException("backbone.params." + (params.lora() != null ? "lora" : "freeze")
@@ -198,10 +234,8 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
         int layers = backbone.config().layers();
         if (lora.path() != null) {
             try {
-                Path folder = request.context().resolveData(lora.path());
-                confine(request.context(), folder, "backbone.params.lora.path",
-                        List.of(folder.resolve(LoraConfig.CONFIG_FILE), folder.resolve(LoraConfig.WEIGHTS_FILE)));
-                return LoraAdapters.load(folder, weights, layers, backbone.manager());
+                // checkFiles confined the adapter's files when the backbone was opened
+                return LoraAdapters.load(request.context().resolveData(lora.path()), weights, layers, backbone.manager());
             } catch (IOException e) {
                 throw new IllegalArgumentException("backbone.params.lora.path: " + e.getMessage(), e);
             }

@@ -222,12 +222,21 @@ public class RunManager implements ExperimentService {
         });
     }
 
-    /** The dataset's files exist and lie in the allowed roots (checked without reading them). */
+    /**
+     * The dataset's files exist and lie in the allowed roots (checked without reading them), and the backbone's
+     * checkpoint and adapter files are what its loader accepts (headers only, no weights loaded).
+     */
     private void checkData(ExperimentPlan plan) {
         try {
             plan.dataset().instance().checkData(dataAccess.context(plan.spec().seed(), runsRoot));
         } catch (IOException | IllegalArgumentException e) {
             throw new SpecException("dataset.params: " + e.getMessage(), e);
+        }
+        try {
+            plan.backbone().instance().check(dataAccess.context(plan.spec().seed(), runsRoot));
+        } catch (IOException | IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw new SpecException(message.startsWith("backbone.params") ? message : "backbone.params: " + message, e);
         }
     }
 
