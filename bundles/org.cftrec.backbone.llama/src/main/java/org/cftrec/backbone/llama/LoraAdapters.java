@@ -53,6 +53,12 @@ final class LoraAdapters {
                 Shape w = weights.get(prefix + ".weight").getShape();
                 long out = w.get(0);
                 long in = w.get(1);
+                if (config.rank() > Math.min(in, out)) {
+                    // A rank beyond the smaller side adds parameters, not expressiveness (and at millions, overflows).
+                    throw new IllegalArgumentException("lora.rank " + config.rank() + " exceeds " + module + "'s smaller"
+                            + " dimension (" + out + " x " + in + "); use at most " + Math.min(in, out)
+                            + " (LoRA ranks are usually 4 to 64)");
+                }
                 float[] a = new float[Math.toIntExact(config.rank() * in)];
                 double bound = 1 / Math.sqrt(in);
                 for (int i = 0; i < a.length; i++) {

@@ -195,6 +195,12 @@ public class LoraTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new LoraConfig(8, 16, 0, List.of("qkv")));
         assertTrue(e.getMessage(), e.getMessage().contains("valid: [q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj]"));
+        try (LlamaBackbone model = TinyModels.create(folder.newFolder("rank").toPath(), 7)) {
+            IllegalArgumentException huge = assertThrows(IllegalArgumentException.class, () -> LoraAdapters.create(
+                    new LoraConfig(1 << 30, 16, 0, List.of("q_proj")), model.allWeights(), 2, model.manager(), 5));
+            assertEquals("lora.rank 1073741824 exceeds q_proj's smaller dimension (16 x 16); use at most 16 (LoRA"
+                    + " ranks are usually 4 to 64)", huge.getMessage());
+        }
         LlamaConfig tied = new ObjectMapper().readValue(RealShapes.CONFIGS.get("qwen2.5-0.5b"), LlamaConfig.class);
         assertTrue(tied.tieWordEmbeddings());
         e = assertThrows(IllegalArgumentException.class,
