@@ -84,7 +84,15 @@ public final class SpecJson {
     /** Reads a spec file, JSON or (by its extension) YAML; errors name the file, line, column and field. */
     public static ExperimentSpec read(Path file) {
         try {
-            return present(mapperFor(file).readValue(bounded(file), ExperimentSpec.class), file.toString());
+            byte[] bytes = bounded(file);
+            ObjectMapper mapper = mapperFor(file);
+            if (mapper == YAML && YamlAliases.present(bytes)) {
+                // Jackson's YAML parser reads an alias as its anchor's name; SnakeYAML expands it (bounded by
+                // yamlLimits), and the expanded tree binds as strictly as any spec.
+                return present(MAPPER.convertValue(YamlAliases.expand(bytes, yamlLimits()), ExperimentSpec.class),
+                        file.toString());
+            }
+            return present(mapper.readValue(bytes, ExperimentSpec.class), file.toString());
         } catch (NoSuchFileException e) {
             throw new SpecException(file + ": spec file not found");
         } catch (JsonProcessingException e) {
@@ -95,6 +103,13 @@ public final class SpecJson {
             throw new SpecException(file + ": " + JsonErrors.describe(e, ""), e);
         } catch (IOException e) {
             throw new SpecException(file + ": cannot read spec file: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            if (e instanceof SpecException) {
+                throw e;
+            }
+            // convertValue's binding errors (the alias path) wrap the same Jackson exceptions as readValue's
+            throw new SpecException(file + ": " + (e.getCause() instanceof JsonProcessingException j
+                    ? JsonErrors.describe(j, "") : e.getMessage()), e);
         }
     }
 

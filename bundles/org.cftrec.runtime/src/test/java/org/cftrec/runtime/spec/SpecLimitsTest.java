@@ -74,4 +74,29 @@ public class SpecLimitsTest {
                 + "1" + "}".repeat(depth) + "}\n");
         assertTrue(yaml, yaml.contains("64"));
     }
+
+    @Test
+    public void yamlAliasesAreExpandedAndAnAliasBombIsRefused() throws Exception {
+        Path file = folder.getRoot().toPath().resolve("alias.yaml");
+        Files.writeString(file, "name: shared\n"
+                + "weighting: &linear {plugin: linear, params: {beta: 0.25}}\n"
+                + "variants:\n"
+                + "  - {name: sft, objective: {alpha: 0}, weighting: {plugin: uniform}}\n"
+                + "  - {name: pos, objective: {alpha: 0}, weighting: *linear}\n");
+        var spec = SpecJson.read(file);
+        assertEquals("linear", spec.variants().get(1).weighting().plugin());
+        assertEquals(0.25, spec.variants().get(1).weighting().params().get("beta").asDouble(), 0);
+        // strict as ever after the expansion: an unknown field is still named
+        Files.writeString(file, "name: shared\nbase: &b {alpha: 0}\nobjective: *b\n");
+        String unknown = assertThrows(SpecException.class, () -> SpecJson.read(file)).getMessage();
+        assertTrue(unknown, unknown.contains("unknown field 'base'"));
+        StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 12; i++) {
+            bomb.append("a").append(i).append(": &a").append(i).append(" [").append(("*a" + (i - 1) + ", ").repeat(9))
+                    .append("*a").append(i - 1).append("]\n");
+        }
+        Files.writeString(file, "name: bomb\n" + bomb);
+        String refused = assertThrows(SpecException.class, () -> SpecJson.read(file)).getMessage();
+        assertTrue(refused, refused.startsWith(file + ": cannot expand the YAML aliases: "));
+    }
 }
