@@ -12,6 +12,7 @@ import org.cftrec.api.run.ExperimentService;
 import org.cftrec.api.run.ParameterInfo;
 import org.cftrec.api.run.PluginInfo;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +28,10 @@ public class PluginsCommand implements Action {
 
     @Reference
     private BundleContext bundleContext;
+
+    /** Declarative Services' runtime view: components that declare a plugin but provide none. */
+    @Reference(optional = true)
+    private ServiceComponentRuntime scr;
 
     @Option(name = "--kind", description = "only this kind: dataset, prompt, backbone, weighting, trainer, evaluator")
     private String kind;
@@ -63,6 +68,9 @@ public class PluginsCommand implements Action {
                     }
                 });
         warnAboutDeployFolder();
+        if (scr != null) {
+            InactivePlugins.problems(scr).forEach(problem -> System.out.println("warning: " + problem));
+        }
         return null;
     }
 
