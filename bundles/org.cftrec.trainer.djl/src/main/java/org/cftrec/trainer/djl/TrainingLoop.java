@@ -259,6 +259,22 @@ final class TrainingLoop {
     }
 
     /** Global L2 norm of all gradients; scaled down to clipNorm when above it. */
+    /**
+     * The squared L2 norm of one gradient in double precision, scaled by its largest magnitude first: a finite
+     * gradient whose square overflows float (beyond 1.8e19, a loss spike) is clipped like any other, not taken
+     * for a diverged run. Infinite or NaN entries still give a non-finite norm.
+     */
+    static double squaredNorm(NDArray gradient) {
+        NDArray magnitude = gradient.abs().max().toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        double largest = magnitude.getFloat();
+        if (largest == 0 || !Double.isFinite(largest)) {
+            return largest == 0 ? 0 : Double.POSITIVE_INFINITY;
+        }
+        double scaled = gradient.div(Djl.scalar(gradient, largest)).square().sum()
+                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
+        return scaled * largest * largest;
+    }
+
     private double clipGradients(int step) {
         double squared = 0;
         try (NDScope ignored = new NDScope()) {
@@ -266,8 +282,7 @@ final class TrainingLoop {
                 // One parameter's square at a time: held to the scope's end, all of them were a second copy of
                 // every gradient (2 GB at 0.5B parameters).
                 try (NDScope perParameter = new NDScope()) {
-                    squared += w.getGradient().square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                            .getFloat();
+                    squared += squaredNorm(w.getGradient());
                 }
             }
             double norm = Math.sqrt(squared);

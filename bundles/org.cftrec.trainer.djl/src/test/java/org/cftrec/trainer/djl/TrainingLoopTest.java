@@ -139,6 +139,17 @@ public class TrainingLoopTest {
     }
 
     @Test
+    public void aFiniteGradientWhoseSquareOverflowsFloatHasAFiniteNorm() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            assertEquals(5e20, Math.sqrt(TrainingLoop.squaredNorm(m.create(new float[] {3e20f, -4e20f}))), 1e14);
+            assertEquals(25.0, TrainingLoop.squaredNorm(m.create(new float[] {3f, 4f, 0f})), 1e-5);
+            assertEquals(0.0, TrainingLoop.squaredNorm(m.zeros(new ai.djl.ndarray.types.Shape(3))), 0);
+            assertTrue(Double.isInfinite(TrainingLoop.squaredNorm(m.create(new float[] {1f, Float.NaN}))));
+            assertTrue(Double.isInfinite(TrainingLoop.squaredNorm(m.create(new float[] {1f, Float.POSITIVE_INFINITY}))));
+        }
+    }
+
+    @Test
     public void selectingByARankingMetricKeepsTheWeightsThatRankedBest() throws Exception {
         Map<Integer, float[]> weightsAtStep = new HashMap<>();
         List<ValidationMetrics> validations = new ArrayList<>();
