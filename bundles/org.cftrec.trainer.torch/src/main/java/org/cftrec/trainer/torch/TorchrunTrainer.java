@@ -48,6 +48,7 @@ public class TorchrunTrainer implements TrainerPlugin<TorchrunParams> {
                     + allowedPythons() + " (an administrator lists them in CFTREC_PYTHONS, colon-separated)");
         }
         params.checkMachine(Runtime.getRuntime().availableProcessors(), nvidiaGpus());
+        PythonCheck.requireTorch(params.python(), allowedPythons());
         return new Trainer() {
             @Override
             public String device() {

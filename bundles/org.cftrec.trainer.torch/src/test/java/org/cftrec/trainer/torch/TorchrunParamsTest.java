@@ -44,4 +44,26 @@ public class TorchrunParamsTest {
                 + " one per worker; use at most 0, or device cpu",
                 assertThrows(IllegalArgumentException.class, () -> cuda.checkMachine(64, 0)).getMessage());
     }
+
+    @Test
+    public void aPythonWithoutPyTorchIsNamedAtValidation() throws Exception {
+        // A Python that surely lacks torch: the test JVM's own launcher of a script that fails like a bare python.
+        java.nio.file.Path fake = java.nio.file.Files.createTempFile("python-without-torch", "");
+        java.nio.file.Files.writeString(fake, "#!/bin/sh\necho /opt/bare/bin/python3\n"
+                + "echo \"ModuleNotFoundError: No module named 'torch'\"\nexit 1\n");
+        fake.toFile().setExecutable(true);
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PythonCheck.requireTorch(fake.toString(), java.util.List.of(fake.toString(), "/usr/bin/python3")));
+            assertEquals("python '" + fake + "' (/opt/bare/bin/python3) cannot import torch.distributed"
+                    + " (ModuleNotFoundError: No module named 'torch'): the torchrun workers need PyTorch. Choose a"
+                    + " Python that has it with trainer.params.python, one of [" + fake + ", /usr/bin/python3] (Debian:"
+                    + " /usr/bin/python3 with python3-torch and libopenblas0-pthread)", e.getMessage());
+        } finally {
+            java.nio.file.Files.delete(fake);
+        }
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> PythonCheck.requireTorch("/no/such/python", java.util.List.of("/no/such/python")));
+        assertEquals(true, missing.getMessage().startsWith("python '/no/such/python' cannot be started ("));
+    }
 }
