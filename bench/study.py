@@ -67,7 +67,8 @@ def main():
     k = args.k
     results = [json.load(open(os.path.join(r, "results.json"), encoding="utf-8")) for r in args.runs]
     seeds = [r["seed"] for r in results]
-    variants = list(results[0]["variants"])
+    # the variants every run has (a study may add seeds for some variants only)
+    variants = [v for v in results[0]["variants"] if all(v in r["variants"] for r in results)]
     print(f"runs: {len(results)} (seeds {', '.join(map(str, seeds))}), dataset {results[0]['dataset']}, "
           f"protocol {args.protocol}, K = {k}\n")
 
