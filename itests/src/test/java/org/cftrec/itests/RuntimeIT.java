@@ -66,10 +66,12 @@ public class RuntimeIT {
     @Configuration
     public Option[] config() {
         // The README sits beside the build, outside the container: its path is handed in.
-        return KarafOptions.distribution(systemProperty(README).value(System.getProperty(README)));
+        return KarafOptions.distribution(systemProperty(README).value(System.getProperty(README)),
+                systemProperty(SPEC_CORPUS).value(System.getProperty(SPEC_CORPUS)));
     }
 
     private static final String README = "cftrec.readme";
+    private static final String SPEC_CORPUS = "cftrec.specCorpus";
 
     @Test
     public void pluginsWithoutTensorsAreWiredWithoutTheDjlPlatform() {
@@ -206,6 +208,41 @@ public class RuntimeIT {
         RunInfo run = Patience.awaitEnd(experiments, experiments.start(spec).id(), java.time.Duration.ofMinutes(3));
         assertEquals(run.message(), RunStatus.SUCCEEDED, run.status());
         return run;
+    }
+
+    @Test
+    public void oneRuntimeSurvivesTheGeneratedBadSpecCorpus() throws Exception {
+        java.nio.file.Path folder = java.nio.file.Path.of(System.getProperty(SPEC_CORPUS));
+        org.junit.Assume.assumeTrue("the sample is written by the runtime's SpecCorpusTest (mvn verify runs it"
+                + " first); not found at " + folder, java.nio.file.Files.isDirectory(folder));
+        List<java.nio.file.Path> files;
+        try (var list = java.nio.file.Files.list(folder)) {
+            files = list.sorted().toList();
+        }
+        assertTrue(files.size() + " cases", files.size() >= 200);
+        List<String> escaped = new java.util.ArrayList<>();
+        int refused = 0;
+        for (java.nio.file.Path file : files) {
+            try {
+                experiments.load(file); // parse, resolve every plugin, check data and backbone files
+            } catch (SpecException e) {
+                if (!e.getMessage().startsWith(file + ": ") && !e.getMessage().contains(file.getFileName().toString())) {
+                    escaped.add("unnamed: " + e.getMessage());
+                }
+                refused++;
+            } catch (IllegalArgumentException e) {
+                refused++; // a plugin's own refusal of its parameters
+            } catch (Throwable e) {
+                escaped.add(file.getFileName() + ": " + e);
+            }
+        }
+        System.out.printf("live runtime: %d bad-spec cases, %d refused, %d valid%n", files.size(), refused,
+                files.size() - refused - escaped.size());
+        assertEquals("escaped the runtime's checks", List.of(), escaped.subList(0, Math.min(10, escaped.size())));
+        // still whole afterwards: every plugin listed, a good spec validates
+        assertTrue(experiments.plugins().size() >= 10);
+        experiments.validate(new com.fasterxml.jackson.databind.ObjectMapper().readValue("{\"name\": \"after\"}",
+                ExperimentSpec.class));
     }
 
     @Test

@@ -108,5 +108,17 @@ public class SpecCorpusTest {
         assertTrue(cases.size() + " cases", cases.size() >= 1000);
         assertTrue(escaped.size() + " escaped, e.g.\n" + String.join("\n", escaped.subList(0, Math.min(10, escaped.size()))),
                 escaped.isEmpty());
+        writeSample(cases);
+    }
+
+    /** Where the sample for the live runtime goes (RuntimeIT reads it: one booted runtime, every case validated). */
+    static final java.nio.file.Path SAMPLE = java.nio.file.Path.of("target", "spec-corpus-sample");
+
+    /** Every 5th case as a file: what the integration test pushes through a running runtime's validate. */
+    private static void writeSample(List<String> cases) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(SAMPLE);
+        for (int i = 0; i < cases.size(); i += 5) {
+            java.nio.file.Files.writeString(SAMPLE.resolve(String.format("case-%04d.json", i)), cases.get(i));
+        }
     }
 }
