@@ -38,7 +38,7 @@ public record TrainerParams(
         @JsonPropertyDescription("validation cases ranked when selectBy is a ranking metric (default 1000)")
         Integer rankingCases) {
 
-    /** The 1.1 parameters, without {@code order} (shuffled). */
+    /** The 1.1 parameters, without {@code order} (shuffled), {@code selectBy} (loss) and {@code rankingCases}. */
     public TrainerParams(Double lr, Double weightDecay, Double beta1, Double beta2, Double epsilon,
                          Integer warmupSteps, Schedule schedule, Integer microBatch, Integer accumulation,
                          Integer epochs, Integer maxSteps, Double clipNorm, Integer evalEvery, Integer patience,
@@ -81,7 +81,7 @@ public record TrainerParams(
             this.metric = metric;
         }
 
-        /** The ranking metric's name in {@link TrainingData#validationRanking()}, or null for the loss. */
+        /** The ranking metric's name in {@link TrainingData#validationRanking(int)}, or null for the loss. */
         public String metric() {
             return metric;
         }

@@ -151,12 +151,14 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
         };
     }
 
-    /** What open refuses about the named files, from the headers alone (config.json, tensor names and shapes). */
+    /**
+     * What open refuses about the named files, from the headers alone (config.json, tensor names and shapes),
+     * for validate; open confines the same files and lets the loader check them as it reads.
+     */
     private static void checkFiles(Params params, PluginContext context) throws IOException {
+        confineFiles(params, context);
         if (params.path() != null) {
             Path folder = context.resolveData(params.path());
-            confine(context, folder, "backbone.params.path", LlamaLoader.metadataFiles(folder));
-            confine(context, folder, "backbone.params.path", LlamaLoader.weightFiles(folder));
             LlamaConfig config = LlamaLoader.readConfig(folder);
             if (!Files.isRegularFile(folder.resolve("tokenizer.json"))) {
                 throw new IOException(folder + ": no tokenizer.json");
@@ -165,8 +167,6 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
         }
         if (params.lora() != null && params.lora().path() != null) {
             Path folder = context.resolveData(params.lora().path());
-            confine(context, folder, "backbone.params.lora.path",
-                    List.of(folder.resolve(LoraConfig.CONFIG_FILE), folder.resolve(LoraConfig.WEIGHTS_FILE)));
             try {
                 LoraConfig.readPeft(folder);
                 if (!Files.isRegularFile(folder.resolve(LoraConfig.WEIGHTS_FILE))) {
@@ -178,8 +178,22 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
         }
     }
 
+    /** Every file of the checkpoint and adapter folders through the confined resolver, before any is read. */
+    private static void confineFiles(Params params, PluginContext context) {
+        if (params.path() != null) {
+            Path folder = context.resolveData(params.path());
+            confine(context, folder, "backbone.params.path", LlamaLoader.metadataFiles(folder));
+            confine(context, folder, "backbone.params.path", LlamaLoader.weightFiles(folder));
+        }
+        if (params.lora() != null && params.lora().path() != null) {
+            Path folder = context.resolveData(params.lora().path());
+            confine(context, folder, "backbone.params.lora.path",
+                    List.of(folder.resolve(LoraConfig.CONFIG_FILE), folder.resolve(LoraConfig.WEIGHTS_FILE)));
+        }
+    }
+
     private Backbone open(Params params, BackboneRequest request) throws IOException {
-        checkFiles(params, request.context()); // every file confined and its header checked before anything is read
+        confineFiles(params, request.context()); // the loader then checks each file as it reads it
         Device device = Device.fromName(request.device());
         DataType dtype = switch (params.dtype()) {
             case "bfloat16" -> DataType.BFLOAT16;
@@ -234,7 +248,7 @@ public class LlamaBackboneProvider implements BackbonePlugin<LlamaBackboneProvid
         int layers = backbone.config().layers();
         if (lora.path() != null) {
             try {
-                // checkFiles confined the adapter's files when the backbone was opened
+                // confineFiles confined the adapter's files when the backbone was opened
                 return LoraAdapters.load(request.context().resolveData(lora.path()), weights, layers, backbone.manager());
             } catch (IOException e) {
                 throw new IllegalArgumentException("backbone.params.lora.path: " + e.getMessage(), e);

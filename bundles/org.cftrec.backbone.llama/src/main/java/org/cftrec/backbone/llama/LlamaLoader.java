@@ -3,6 +3,7 @@ package org.cftrec.backbone.llama;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -51,11 +52,9 @@ public final class LlamaLoader {
      */
     private static void requireFinite(Path folder, String name, NDArray array) throws IOException {
         long count;
-        // A sub-manager: the masks are as large as the weight, and must not stay with the model.
-        try (NDManager scratch = array.getManager().newSubManager()) {
-            NDArray view = array.duplicate();
-            view.attach(scratch);
-            count = view.isNaN().logicalOr(view.isInfinite()).toType(DataType.INT64, false).sum().getLong();
+        // A scope: the masks are as large as the weight, and must not stay with the model's manager.
+        try (NDScope ignored = new NDScope()) {
+            count = array.isNaN().logicalOr(array.isInfinite()).toType(DataType.INT64, false).sum().getLong();
         }
         if (count > 0) {
             throw new IOException(folder + ": tensor " + name + " holds " + count + " NaN or infinite value(s)"

@@ -154,8 +154,8 @@ final class TrainingLoop {
                 state = validate(state, epoch + 1, optimizer, best);
                 Checkpoints.save(last, weights, optimizer, state);
                 if (p.patience() > 0 && state.validationsSinceBest() >= p.patience()) {
-                    reason = "early stop at step " + step + ": validation " + (p.selectBy().metric() == null ? "L_n"
-                            : p.selectBy().metric()) + " did not improve for "
+                    String criterion = p.selectBy().metric() == null ? "L_n" : p.selectBy().metric();
+                    reason = "early stop at step " + step + ": validation " + criterion + " did not improve for "
                             + state.validationsSinceBest() + " validation(s); best at step " + state.bestStep()
                             + (p.selectBy().metric() == null ? "" : String.format(java.util.Locale.ROOT, " (%s %.4f)",
                             p.selectBy().metric(), -state.bestLoss()));
@@ -260,11 +260,16 @@ final class TrainingLoop {
 
     /** Global L2 norm of all gradients; scaled down to clipNorm when above it. */
     /**
-     * The squared L2 norm of one gradient in double precision, scaled by its largest magnitude first: a finite
-     * gradient whose square overflows float (beyond 1.8e19, a loss spike) is clipped like any other, not taken
-     * for a diverged run. Infinite or NaN entries still give a non-finite norm.
+     * The squared L2 norm of one gradient. One float pass as before; only where that overflows, a second pass
+     * scaled by the largest magnitude (in double), so that a finite gradient whose square exceeds float (beyond
+     * 1.8e19, a loss spike) is clipped like any other, not taken for a diverged run. Infinite or NaN entries
+     * still give a non-finite norm.
      */
     static double squaredNorm(NDArray gradient) {
+        double plain = gradient.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
+        if (Double.isFinite(plain)) {
+            return plain;
+        }
         NDArray magnitude = gradient.abs().max().toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
         double largest = magnitude.getFloat();
         if (largest == 0 || !Double.isFinite(largest)) {

@@ -3,7 +3,7 @@ package org.cftrec.trainer.torch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -14,15 +14,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class PythonCheck {
     private static final long TIMEOUT_SECONDS = 120;
-    /** Pythons found able: executable name -> what it said (its path and torch version). */
-    private static final Map<String, String> ABLE = new ConcurrentHashMap<>();
+    /** The Pythons found able to import torch.distributed. */
+    private static final Set<String> ABLE = ConcurrentHashMap.newKeySet();
 
     private PythonCheck() {
     }
 
     /** @throws IllegalArgumentException naming the Python, where it lives, what failed and how to choose another */
     static void requireTorch(String python, List<String> allowed) {
-        if (ABLE.containsKey(python)) {
+        if (ABLE.contains(python)) {
             return;
         }
         String output;
@@ -54,6 +54,6 @@ final class PythonCheck {
                     + " trainer.params.python, one of " + allowed + " (Debian: /usr/bin/python3 with python3-torch"
                     + " and libopenblas0-pthread)");
         }
-        ABLE.put(python, output);
+        ABLE.add(python);
     }
 }
