@@ -137,7 +137,7 @@ public class RunManager implements ExperimentService {
 
     @Override
     public RunInfo start(ExperimentSpec spec) {
-        refuseWhileLeftBehind();
+        requireRunsCanStart();
         ExperimentPlan plan = ExperimentPlan.of(spec, catalog);
         checkData(plan); // before a run folder exists: a wrong path leaves nothing behind
         RunDirectory directory;
@@ -195,7 +195,7 @@ public class RunManager implements ExperimentService {
             throw new IllegalStateException("run " + id + " is " + state.status()
                     + "; only interrupted, cancelled or failed runs can be resumed");
         }
-        refuseWhileLeftBehind();
+        requireRunsCanStart();
         ExperimentSpec spec = SpecJson.read(state.directory().resolve("spec.json"));
         ExperimentPlan plan = ExperimentPlan.of(spec, catalog);
         state.queued();
@@ -214,8 +214,11 @@ public class RunManager implements ExperimentService {
         }
     }
 
-    /** A run abandoned by the watchdog may still hold the engine: say so before a new run is made. */
-    private void refuseWhileLeftBehind() {
+    /**
+     * Before a run is made or resumed: this runtime owns the runs folder, and no run the watchdog abandoned may
+     * still hold the engine.
+     */
+    private void requireRunsCanStart() {
         refuseUnlessOwner();
         queue.leftBehind().ifPresent(reason -> {
             throw new IllegalStateException("refused: " + reason);

@@ -30,18 +30,19 @@ final class JsonErrors {
             return "line " + (yaml.getProblemMark().getLine() + 1) + ", column " + (yaml.getProblemMark().getColumn() + 1)
                     + ": " + yaml.getProblem();
         }
-        StringBuilder out = new StringBuilder();
-        JsonLocation location = e.getLocation();
-        if (location != null && location.getLineNr() > 0) {
-            out.append("line ").append(location.getLineNr()).append(", column ").append(location.getColumnNr())
-                    .append(": ");
-        }
+        StringBuilder out = new StringBuilder(location(e));
         String path = e instanceof JsonMappingException m ? path(prefix, m) : prefix;
         if (!path.isEmpty()) {
             out.append(path).append(": ");
         }
         out.append(problem(e));
         return out.toString();
+    }
+
+    /** "line L, column C: " where the parser knows the place, else "". */
+    static String location(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        return at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " : "";
     }
 
     private static String problem(JsonProcessingException e) {

