@@ -97,7 +97,8 @@ public class RuntimeIT {
         List<String> rows = Files.readAllLines(Path.of(System.getProperty(README))).stream()
                 .filter(line -> line.startsWith("| dataset ") || line.startsWith("| prompt ")
                         || line.startsWith("| backbone ") || line.startsWith("| weighting ")
-                        || line.startsWith("| trainer ") || line.startsWith("| evaluator ")).toList();
+                        || line.startsWith("| trainer ") || line.startsWith("| evaluator ")
+                        || line.startsWith("| reference ")).toList();
         List<String> missing = new ArrayList<>();
         for (PluginInfo plugin : experiments.plugins()) {
             String row = rows.stream().filter(r -> r.substring(0, r.indexOf(" |", 1)).startsWith("| " + plugin.kind())
@@ -270,7 +271,8 @@ public class RuntimeIT {
                 + "   {\"plugin\": \"exact\"}], \"maxCases\": 4},"
                 + " \"variants\": [{\"name\": \"zero-shot\", \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"epochs\": 0}}},"
                 + "   {\"name\": \"sft\", \"objective\": {\"alpha\": 0},"
-                + "   \"weighting\": {\"plugin\": \"uniform\"}}, {\"name\": \"cft\"}]}";
+                + "   \"weighting\": {\"plugin\": \"uniform\"}}, {\"name\": \"cft\"}],"
+                + " \"references\": [{\"plugin\": \"sasrec\", \"params\": {\"hidden\": 8, \"epochs\": 2}}]}";
         RunInfo run = runToSuccess(json);
         java.nio.file.Path dir = run.directory();
         var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("results.json").toFile());
@@ -299,6 +301,33 @@ public class RuntimeIT {
         assertTrue(report.contains("data:image/png;base64,") && report.contains("<td>cft</td><td>exact</td>"));
         assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("report/loss-factual.png")));
         assertTrue(report.contains("<td>zero-shot</td>"));
+        // The reference plugin: trained and scored on the same 4 cases, beside popularity and item-kNN.
+        List<String> references = new ArrayList<>();
+        results.path("references").forEach(r -> references.add(r.path("name").asText()));
+        assertTrue(references.toString(), references.containsAll(List.of("popularity", "item-knn", "sasrec")));
+        assertEquals(4, java.nio.file.Files.readAllLines(dir.resolve("references/sasrec-ranks.jsonl")).size());
+        assertTrue(report.contains("SASRec"));
+        assertTrue(java.nio.file.Files.readString(dir.resolve("run.log")).contains("reference sasrec: kept epoch"));
+    }
+
+    @Test
+    public void referencesAreResolvedLikeEveryPluginAndListedOnce() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        ExperimentSpec unknown = json.readValue("{\"name\": \"bad\", \"references\": [{\"plugin\": \"bert4rec\"}]}",
+                ExperimentSpec.class);
+        ExperimentSpec twice = json.readValue("{\"name\": \"bad\", \"references\": [{\"plugin\": \"sasrec\"},"
+                + " {\"plugin\": \"sasrec\", \"params\": {\"hidden\": 32}}]}",
+                ExperimentSpec.class);
+        for (ExperimentSpec spec : List.of(unknown, twice)) {
+            try {
+                experiments.validate(spec);
+                fail("must be rejected: " + spec.references());
+            } catch (SpecException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains(spec == unknown
+                        ? "references[0].plugin: unknown reference plugin 'bert4rec'; installed: sasrec"
+                        : "references[1]: reference 'sasrec' is listed twice"));
+            }
+        }
     }
 
     @Test

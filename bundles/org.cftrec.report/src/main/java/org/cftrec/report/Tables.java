@@ -105,6 +105,7 @@ final class Tables {
         return switch (name) {
             case "popularity" -> "popularity (training counts)";
             case "item-knn" -> "item-kNN (co-occurring training users)";
+            case "sasrec" -> "SASRec (self-attention over item ids)";
             default -> name;
         };
     }

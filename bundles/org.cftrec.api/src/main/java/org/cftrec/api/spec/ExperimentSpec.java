@@ -19,10 +19,13 @@ import java.util.Set;
  * @param evaluation default d3, K in 1, 3, 5, 10, 20, all three history modes
  * @param variants   default: one variant {@code cft} with the top-level settings
  * @param items      how items appear in prompts and targets; default titles
+ * @param references reference recommenders (plugin kind {@code reference}, e.g. {@code sasrec}) trained and
+ *                   scored beside the variants; default none (popularity and item-kNN are always reported)
  */
 public record ExperimentSpec(String name, Long seed, PluginRef dataset, PluginRef prompt, PluginRef backbone,
                              PluginRef weighting, ObjectiveSpec objective, PluginRef trainer,
-                             EvaluationSpec evaluation, List<VariantSpec> variants, ItemsSpec items) {
+                             EvaluationSpec evaluation, List<VariantSpec> variants, ItemsSpec items,
+                             List<PluginRef> references) {
     public static final long DEFAULT_SEED = 42L;
 
     public ExperimentSpec {
@@ -41,6 +44,7 @@ public record ExperimentSpec(String name, Long seed, PluginRef dataset, PluginRe
         variants = variants == null || variants.isEmpty()
                 ? List.of(new VariantSpec("cft", null, null, null)) : List.copyOf(variants);
         items = items == null ? ItemsSpec.defaults() : items;
+        references = references == null ? List.of() : List.copyOf(references);
         Set<String> names = new HashSet<>();
         for (VariantSpec variant : variants) {
             if (!names.add(variant.name())) {
@@ -49,17 +53,24 @@ public record ExperimentSpec(String name, Long seed, PluginRef dataset, PluginRe
         }
     }
 
+    /** A spec without references (the constructor of API 1.1, kept for its callers). */
+    public ExperimentSpec(String name, Long seed, PluginRef dataset, PluginRef prompt, PluginRef backbone,
+                          PluginRef weighting, ObjectiveSpec objective, PluginRef trainer, EvaluationSpec evaluation,
+                          List<VariantSpec> variants, ItemsSpec items) {
+        this(name, seed, dataset, prompt, backbone, weighting, objective, trainer, evaluation, variants, items, null);
+    }
+
     /** A spec with items as titles (the constructor of API 1.0, kept for its callers). */
     public ExperimentSpec(String name, Long seed, PluginRef dataset, PluginRef prompt, PluginRef backbone,
                           PluginRef weighting, ObjectiveSpec objective, PluginRef trainer, EvaluationSpec evaluation,
                           List<VariantSpec> variants) {
-        this(name, seed, dataset, prompt, backbone, weighting, objective, trainer, evaluation, variants, null);
+        this(name, seed, dataset, prompt, backbone, weighting, objective, trainer, evaluation, variants, null, null);
     }
 
     /** This spec with another seed (repeating an experiment over seeds). */
     public ExperimentSpec withSeed(long otherSeed) {
         return new ExperimentSpec(name, otherSeed, dataset, prompt, backbone, weighting, objective, trainer, evaluation,
-                variants, items);
+                variants, items, references);
     }
 
     /** The variants with inherited fields filled in from the top level. */

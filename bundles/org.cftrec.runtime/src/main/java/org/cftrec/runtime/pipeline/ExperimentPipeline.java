@@ -88,6 +88,14 @@ public final class ExperimentPipeline {
                 .filter(r -> !r.name().equals("popularity")).toList());
         references.add(PopularityReference.compute(dataset, plan.spec().evaluation()));
         references.add(ItemKnnReference.compute(dataset, plan.spec().evaluation()));
+        ReferenceStage referenceStage = new ReferenceStage(dir, context,
+                () -> state.stopRequested() || !plan.unavailable().isEmpty(), this::checkpoint);
+        for (var reference : plan.references()) {
+            state.stage("reference " + reference.name(), 1.0);
+            references.add(referenceStage.run(reference, dataset,
+                    PopularityReference.casesScored(dataset, plan.spec().evaluation()), plan.spec().evaluation().ks()));
+            checkpoint();
+        }
         ExperimentResults results = new ExperimentResults(plan.spec().name(), plan.spec().seed(), dataset.name(),
                 references, variants);
         dir.writeJson("results.json", results);

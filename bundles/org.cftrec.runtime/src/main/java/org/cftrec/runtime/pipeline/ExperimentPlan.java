@@ -5,6 +5,7 @@ import org.cftrec.api.data.DatasetSource;
 import org.cftrec.api.eval.Evaluator;
 import org.cftrec.api.model.BackboneLoader;
 import org.cftrec.api.prompt.PromptTemplate;
+import org.cftrec.api.reference.Reference;
 import org.cftrec.api.spec.ExperimentSpec;
 import org.cftrec.api.spec.ObjectiveSpec;
 import org.cftrec.api.spec.PluginRef;
@@ -24,7 +25,8 @@ import java.util.function.Supplier;
  */
 public record ExperimentPlan(ExperimentSpec spec, ResolvedPlugin<DatasetSource> dataset,
                              ResolvedPlugin<PromptTemplate> prompt, ResolvedPlugin<BackboneLoader> backbone,
-                             List<ResolvedPlugin<Evaluator>> evaluators, List<VariantPlan> variants) {
+                             List<ResolvedPlugin<Evaluator>> evaluators, List<VariantPlan> variants,
+                             List<ResolvedPlugin<Reference>> references) {
 
     /** One variant: its objective, weighting schedule and trainer. */
     public record VariantPlan(String name, ObjectiveSpec objective, ResolvedPlugin<WeightingSchedule> weighting,
@@ -44,6 +46,17 @@ public record ExperimentPlan(ExperimentSpec spec, ResolvedPlugin<DatasetSource> 
             var evaluator = attempt(problems, () -> catalog.resolve(PluginKind.EVALUATOR, ref, path));
             evaluators.add(evaluator);
         }
+        List<ResolvedPlugin<Reference>> references = new ArrayList<>();
+        for (int i = 0; i < spec.references().size(); i++) {
+            PluginRef ref = spec.references().get(i);
+            String path = "references[" + i + "]";
+            if (spec.references().subList(0, i).stream().anyMatch(r -> r.plugin().equals(ref.plugin()))) {
+                problems.add(path + ": reference '" + ref.plugin() + "' is listed twice; each reference is reported"
+                        + " under its plugin's name, so list each plugin once");
+                continue;
+            }
+            references.add(attempt(problems, () -> catalog.resolve(PluginKind.REFERENCE, ref, path)));
+        }
         List<VariantPlan> variants = new ArrayList<>();
         List<ExperimentSpec.Variant> resolved = spec.resolvedVariants();
         for (int i = 0; i < resolved.size(); i++) {
@@ -60,13 +73,15 @@ public record ExperimentPlan(ExperimentSpec spec, ResolvedPlugin<DatasetSource> 
         if (!problems.isEmpty()) {
             throw new SpecException(String.join("\n", problems.stream().distinct().toList()));
         }
-        return new ExperimentPlan(spec, dataset, prompt, backbone, List.copyOf(evaluators), List.copyOf(variants));
+        return new ExperimentPlan(spec, dataset, prompt, backbone, List.copyOf(evaluators), List.copyOf(variants),
+                List.copyOf(references));
     }
 
     /** Every plugin the plan uses. */
     public List<ResolvedPlugin<?>> plugins() {
         List<ResolvedPlugin<?>> all = new ArrayList<>(List.of(dataset, prompt, backbone));
         all.addAll(evaluators);
+        all.addAll(references);
         for (VariantPlan variant : variants) {
             all.add(variant.weighting());
             all.add(variant.trainer());

@@ -9,6 +9,8 @@ import org.cftrec.api.model.BackboneLoader;
 import org.cftrec.api.model.BackbonePlugin;
 import org.cftrec.api.prompt.PromptPlugin;
 import org.cftrec.api.prompt.PromptTemplate;
+import org.cftrec.api.reference.Reference;
+import org.cftrec.api.reference.ReferencePlugin;
 import org.cftrec.api.train.Trainer;
 import org.cftrec.api.train.TrainerPlugin;
 import org.cftrec.api.weighting.WeightingPlugin;
@@ -39,7 +41,11 @@ public final class PluginKind<I> {
     public static final PluginKind<Evaluator> EVALUATOR =
             new PluginKind<>("evaluator", EvaluatorPlugin.class, Evaluator.class);
 
-    private static final List<PluginKind<?>> VALUES = List.of(DATASET, PROMPT, BACKBONE, WEIGHTING, TRAINER, EVALUATOR);
+    public static final PluginKind<Reference> REFERENCE =
+            new PluginKind<>("reference", ReferencePlugin.class, Reference.class);
+
+    private static final List<PluginKind<?>> VALUES =
+            List.of(DATASET, PROMPT, BACKBONE, WEIGHTING, TRAINER, EVALUATOR, REFERENCE);
 
     private final String label;
     private final Class<?> serviceType;

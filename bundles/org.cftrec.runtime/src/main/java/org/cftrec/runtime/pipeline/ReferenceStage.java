@@ -1,0 +1,83 @@
+package org.cftrec.runtime.pipeline;
+
+import org.cftrec.api.PluginContext;
+import org.cftrec.api.data.Example;
+import org.cftrec.api.data.RecDataset;
+import org.cftrec.api.data.ReferenceScores;
+import org.cftrec.api.eval.RankingMetrics;
+import org.cftrec.api.reference.Reference;
+import org.cftrec.api.reference.ReferenceJob;
+import org.cftrec.runtime.plugins.ResolvedPlugin;
+import org.cftrec.runtime.run.RunDirectory;
+import org.cftrec.runtime.spec.SpecJson;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Trains and scores the spec's reference recommenders (plugin kind {@code reference}) on the cases the variants
+ * were scored on. Each writes {@code references/<name>.json} (its scores; a resumed run reuses them) and
+ * {@code references/<name>-ranks.jsonl} (user, target and the target's rank per case, as the variants'
+ * predictions files give them, so that a study can pair the two over users).
+ */
+final class ReferenceStage {
+    private final RunDirectory dir;
+    private final PluginContext context;
+    private final BooleanSupplier stopRequested;
+    private final Runnable checkpoint;
+
+    ReferenceStage(RunDirectory dir, PluginContext context, BooleanSupplier stopRequested, Runnable checkpoint) {
+        this.dir = dir;
+        this.context = context;
+        this.stopRequested = stopRequested;
+        this.checkpoint = checkpoint;
+    }
+
+    ReferenceScores run(ResolvedPlugin<Reference> reference, RecDataset dataset, List<Example> cases,
+                        List<Integer> ks) throws IOException {
+        String name = reference.name();
+        Path scoresFile = dir.resolve("references", name + ".json");
+        if (Files.exists(scoresFile)) {
+            dir.log("reference " + name + " already scored; reusing its results");
+            return SpecJson.MAPPER.readValue(scoresFile.toFile(), ReferenceScores.class);
+        }
+        Path work = dir.resolve("references", name);
+        Files.createDirectories(work);
+        ReferenceJob job = new ReferenceJob(dataset, cases, new PluginContext(context.seed(), context.dataRoot(), work,
+                context.allowedRoots()), stopRequested, line -> dir.log("reference " + name + ": " + line));
+        int[] ranks;
+        try {
+            ranks = reference.instance().ranks(job);
+        } catch (CancellationException e) {
+            checkpoint.run(); // ends the run with the stop's own reason
+            throw e;
+        }
+        if (ranks.length != cases.size()) {
+            throw new IllegalStateException("reference " + reference.label() + " ranked " + ranks.length
+                    + " cases, but " + cases.size() + " were given");
+        }
+        List<Integer> rankList = new ArrayList<>(ranks.length);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < ranks.length; i++) {
+            rankList.add(ranks[i]);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("user", cases.get(i).user());
+            row.put("target", cases.get(i).target());
+            row.put("target_rank", ranks[i]);
+            lines.append(SpecJson.oneLine(row)).append('\n');
+        }
+        ReferenceScores scores = new ReferenceScores(name, RankingMetrics.compute(rankList, ks));
+        org.cftrec.api.AtomicFiles.write(dir.resolve("references", name + "-ranks.jsonl"),
+                lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        org.cftrec.api.AtomicFiles.write(scoresFile, SpecJson.MAPPER.writeValueAsBytes(scores));
+        dir.log("reference " + name + ": " + scores.metrics());
+        return scores;
+    }
+}
