@@ -271,7 +271,8 @@ public class RuntimeIT {
                 + "   {\"plugin\": \"exact\"}], \"maxCases\": 4},"
                 + " \"variants\": [{\"name\": \"zero-shot\", \"trainer\": {\"plugin\": \"cpu\", \"params\": {\"epochs\": 0}}},"
                 + "   {\"name\": \"sft\", \"objective\": {\"alpha\": 0},"
-                + "   \"weighting\": {\"plugin\": \"uniform\"}}, {\"name\": \"cft\"}],"
+                + "   \"weighting\": {\"plugin\": \"uniform\"}}, {\"name\": \"cft\"},"
+                + "   {\"name\": \"prior\", \"objective\": {\"alpha\": 0, \"history\": \"removed\"}}],"
                 + " \"references\": [{\"plugin\": \"sasrec\", \"params\": {\"hidden\": 8, \"epochs\": 2}}]}";
         RunInfo run = runToSuccess(json);
         java.nio.file.Path dir = run.directory();
@@ -307,7 +308,10 @@ public class RuntimeIT {
         assertTrue(references.toString(), references.containsAll(List.of("popularity", "item-knn", "sasrec")));
         assertEquals(4, java.nio.file.Files.readAllLines(dir.resolve("references/sasrec-ranks.jsonl")).size());
         assertTrue(report.contains("SASRec"));
-        assertTrue(java.nio.file.Files.readString(dir.resolve("run.log")).contains("reference sasrec: kept epoch"));
+        String log = java.nio.file.Files.readString(dir.resolve("run.log"));
+        assertTrue(log.contains("reference sasrec: kept epoch"));
+        assertTrue(log.contains("prior: training on the targets without their histories"));
+        assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("variants/prior/model/model.safetensors")));
     }
 
     @Test

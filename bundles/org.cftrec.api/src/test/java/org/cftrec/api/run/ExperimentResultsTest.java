@@ -15,7 +15,7 @@ public class ExperimentResultsTest {
     /** results.json as runs before the typed results wrote it: metrics beside the other fields of a mode. */
     private static final String FILE = "{\"name\": \"demo\", \"seed\": 7, \"dataset\": \"synthetic\","
             + " \"references\": [{\"name\": \"popularity\", \"metrics\": {\"HR@10\": 0.05, \"NDCG@10\": 0.02}}],"
-            + " \"variants\": {\"sft\": {\"objective\": {\"alpha\": 0.0, \"weightScope\": \"both\", \"branches\": \"separate\"}, \"weighting\": \"uniform\","
+            + " \"variants\": {\"sft\": {\"objective\": {\"alpha\": 0.0, \"weightScope\": \"both\", \"branches\": \"separate\", \"history\": \"factual\"}, \"weighting\": \"uniform\","
             + " \"weightingParams\": {}, \"trainer\": \"cpu\", \"training\": {\"steps\": 40, \"bestStep\": 30,"
             + " \"bestValidationLoss\": 2.5, \"bestCheckpoint\": \"file:///r/best\", \"stoppedEarly\": false,"
             + " \"reason\": \"budget\"}, \"evaluation\": {\"d3\": {\"factual\": {\"HR@1\": 0.01, \"HR@10\": 0.125,"

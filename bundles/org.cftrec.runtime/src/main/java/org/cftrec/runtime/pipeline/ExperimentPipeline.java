@@ -20,6 +20,7 @@ import org.cftrec.api.train.TrainingResult;
 import org.cftrec.api.train.ValidationMetrics;
 import org.cftrec.runtime.objective.CftTrainingData;
 import org.cftrec.api.train.TokenizedExample;
+import org.cftrec.api.spec.HistoryMode;
 import org.cftrec.api.spec.ItemsSpec;
 import org.cftrec.runtime.items.ItemTexts;
 import org.cftrec.runtime.plugins.ResolvedPlugin;
@@ -126,8 +127,12 @@ public final class ExperimentPipeline {
                         variantDir.resolve("work"), context.allowedRoots())))) {
             dir.log(at + "backbone " + backbone.shape() + " on " + backbone.device());
             ExampleEncoder encoder = new ExampleEncoder(backbone.tokenizer(), variant.weighting().instance());
-            List<TokenizedExample> trainTokens = new LazyEncodedExamples(train, encoder);
-            List<TokenizedExample> validTokens = new LazyEncodedExamples(valid, encoder);
+            boolean prior = variant.objective().history() == HistoryMode.REMOVED;
+            if (prior) {
+                dir.log(at + "training on the targets without their histories (objective.history removed)");
+            }
+            List<TokenizedExample> trainTokens = new LazyEncodedExamples(prior ? withoutHistory(train) : train, encoder);
+            List<TokenizedExample> validTokens = new LazyEncodedExamples(prior ? withoutHistory(valid) : valid, encoder);
             checkpoint();
 
             state.stage(at + "training", start + 0.1 * share);
@@ -165,6 +170,11 @@ public final class ExperimentPipeline {
             AtomicFiles.write(resultsFile, SpecJson.MAPPER.writeValueAsBytes(results));
             return results;
         }
+    }
+
+    /** Each example as its target after the counterfactual prompt: what a model learns without histories. */
+    private static List<RenderedPrompt> withoutHistory(List<RenderedPrompt> prompts) {
+        return prompts.stream().map(p -> new RenderedPrompt(p.counterfactual(), p.counterfactual(), p.target())).toList();
     }
 
     /** The trained model in the Hugging Face layout, written to a temporary folder and renamed into place. */

@@ -55,7 +55,7 @@ public class SpecJsonTest {
         Path file = folder.newFile("spec.json").toPath();
         Files.writeString(file, "{\n  \"name\": \"x\",\n  \"objective\": {\"alpah\": 0.1}\n}\n");
         SpecException e = assertThrows(SpecException.class, () -> SpecJson.read(file));
-        assertEquals(file + ": line 3, column 30: objective.alpah: unknown field 'alpah'; valid fields: alpha, branches, weightScope",
+        assertEquals(file + ": line 3, column 30: objective.alpah: unknown field 'alpah'; valid fields: alpha, branches, history, weightScope",
                 e.getMessage());
     }
 
@@ -89,6 +89,21 @@ public class SpecJsonTest {
         assertTrue(e.getMessage(), e.getMessage().endsWith("objective: alpha must be a finite number >= 0, got -1.0"));
         SpecException missingName = assertThrows(SpecException.class, () -> SpecJson.parse("{}", "s.json"));
         assertTrue(missingName.getMessage(), missingName.getMessage().contains("name is required"));
+    }
+
+    @Test
+    public void trainingWithoutHistoriesIsAPriorAndOnlyWithoutTheCounterfactualLoss() {
+        ExperimentSpec spec = SpecJson.parse("{\"name\": \"x\", \"variants\": [{\"name\": \"prior\","
+                + " \"objective\": {\"alpha\": 0, \"history\": \"removed\"}}, {\"name\": \"sft\"}]}", "s.json");
+        assertEquals(HistoryMode.REMOVED, spec.resolvedVariants().get(0).objective().history());
+        assertEquals(HistoryMode.FACTUAL, spec.resolvedVariants().get(1).objective().history());
+        SpecException withLc = assertThrows(SpecException.class, () -> SpecJson.parse(
+                "{\"name\": \"x\", \"objective\": {\"history\": \"removed\"}}", "s.json"));
+        assertTrue(withLc.getMessage(), withLc.getMessage().contains("objective: history removed trains on the"
+                + " counterfactual prompt alone, where the counterfactual loss is 0 by construction; set alpha 0 (got 0.1)"));
+        SpecException shuffled = assertThrows(SpecException.class, () -> SpecJson.parse(
+                "{\"name\": \"x\", \"objective\": {\"alpha\": 0, \"history\": \"shuffled\"}}", "s.json"));
+        assertTrue(shuffled.getMessage(), shuffled.getMessage().contains("use factual or removed"));
     }
 
     @Test
@@ -201,7 +216,7 @@ public class SpecJsonTest {
         SpecException e = assertThrows(SpecException.class, () -> SpecJson.read(unknown));
         // Jackson places an unknown field of a record where the enclosing object ends; the path names the field.
         assertEquals(unknown + ": line 5, column 1: objective.alpah: unknown field 'alpah'; valid fields: alpha,"
-                + " branches, weightScope", e.getMessage());
+                + " branches, history, weightScope", e.getMessage());
 
         Path malformed = folder.newFile("malformed.yaml").toPath();
         Files.writeString(malformed, "name: x\nobjective:\n\talpha: 0.1\n"); // YAML forbids tabs as indentation
