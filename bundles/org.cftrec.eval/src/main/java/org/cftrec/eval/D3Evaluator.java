@@ -10,7 +10,9 @@ import org.cftrec.api.eval.EvaluatorPlugin;
 import org.osgi.service.component.annotations.Component;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Plugin {@code d3}: constrained beam search over the catalogue's titles (D3 protocol: 10 beams, length
@@ -27,8 +29,18 @@ public class D3Evaluator implements EvaluatorPlugin<D3Evaluator.Params> {
             @JsonPropertyDescription("cases decoded together (default 64: larger batches amortise each step's many "
                     + "small operations; beams share their prompt's cache)")
             Integer batchCases,
-            @JsonPropertyDescription("longest target in tokens (default 64)") Integer maxTokens) {
+            @JsonPropertyDescription("longest target in tokens (default 64)") Integer maxTokens,
+            @JsonPropertyDescription("leave each case's recorded history items out of its ranking, as the popularity "
+                    + "and item-kNN references do (default false: D3's protocol). The search keeps beams + the "
+                    + "longest history's item count and drops history items after it: exact for one-token items")
+            Boolean excludeHistory) {
+        /** D3's protocol: history items are ranked like any other. */
+        public Params(Integer beams, Double lengthPenalty, Integer batchCases, Integer maxTokens) {
+            this(beams, lengthPenalty, batchCases, maxTokens, null);
+        }
+
         public Params {
+            excludeHistory = excludeHistory != null && excludeHistory;
             beams = beams == null ? 10 : beams;
             lengthPenalty = lengthPenalty == null ? 0.0 : lengthPenalty;
             batchCases = batchCases == null ? 64 : batchCases;
@@ -49,34 +61,44 @@ public class D3Evaluator implements EvaluatorPlugin<D3Evaluator.Params> {
 
     private List<CaseRanking> rank(EvaluationJob job, Params params) {
         TitleTrie trie = TitleTrie.of(job);
-        BeamSearch<TitleTrie.Node> search = new BeamSearch<>(job.backbone(), SearchSpace.titles(trie), params.beams(),
-                params.lengthPenalty(), params.maxTokens());
+        int extra = params.excludeHistory() ? job.cases().stream()
+                .mapToInt(c -> new HashSet<>(c.example().history()).size()).max().orElse(0) : 0;
+        BeamSearch<TitleTrie.Node> search = new BeamSearch<>(job.backbone(), SearchSpace.titles(trie),
+                params.beams() + extra, params.lengthPenalty(), params.maxTokens());
         List<CaseRanking> rankings = new ArrayList<>();
         List<EvaluationCase> cases = job.cases();
         for (List<EvaluationCase> chunk : PromptBatch.balancedBatches(cases, params.batchCases())) {
             List<List<BeamSearch.Hypothesis<TitleTrie.Node>>> results = search.search(
                     chunk.stream().map(EvaluationCase::prompt).toList());
             for (int i = 0; i < chunk.size(); i++) {
-                rankings.add(ranking(chunk.get(i), results.get(i)));
+                rankings.add(ranking(chunk.get(i), results.get(i), params));
             }
             job.casesDone().accept(rankings.size());
         }
         return rankings;
     }
 
-    private static CaseRanking ranking(EvaluationCase c, List<BeamSearch.Hypothesis<TitleTrie.Node>> beams) {
+    private static CaseRanking ranking(EvaluationCase c, List<BeamSearch.Hypothesis<TitleTrie.Node>> beams,
+                                       Params params) {
+        Set<String> left = params.excludeHistory() ? new HashSet<>(c.example().history()) : Set.of();
         int rank = 0;
+        int kept = 0;
         List<String> items = new ArrayList<>();
         List<String> generated = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
-        for (int b = 0; b < beams.size(); b++) {
+        for (int b = 0; b < beams.size() && kept < params.beams(); b++) {
             TitleTrie.Node end = beams.get(b).end();
-            if (rank == 0 && end.items.contains(c.example().target())) {
-                rank = b + 1;
+            List<String> shown = end.items.stream().filter(item -> !left.contains(item)).toList();
+            if (shown.isEmpty()) {
+                continue; // every item of this title is a history item
             }
-            items.addAll(end.items);
+            kept++;
+            if (rank == 0 && shown.contains(c.example().target())) {
+                rank = kept;
+            }
+            items.addAll(shown);
             double score = beams.get(b).score();
-            end.items.forEach(item -> scores.add(score)); // items sharing a title share their beam's score
+            shown.forEach(item -> scores.add(score)); // items sharing a title share their beam's score
             generated.add(end.text);
         }
         return new CaseRanking(rank, items, generated, scores);

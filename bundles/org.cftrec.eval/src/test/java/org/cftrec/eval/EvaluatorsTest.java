@@ -89,6 +89,40 @@ public class EvaluatorsTest {
     }
 
     @Test
+    public void d3WithoutHistoryItemsIsTheWiderSearchWithThemDropped() {
+        // Histories made of what plain d3 ranks first, so that dropping them changes the top 3; case 0's history
+        // also holds its target, which then ranks nowhere.
+        EvaluationJob plainJob = job(3);
+        List<CaseRanking> plain = new D3Evaluator().bind(new D3Evaluator.Params(3, null, 2, null)).rank(plainJob);
+        List<EvaluationCase> cases = new ArrayList<>();
+        for (int i = 0; i < plainJob.cases().size(); i++) {
+            EvaluationCase c = plainJob.cases().get(i);
+            List<String> history = new ArrayList<>(plain.get(i).topItemIds().subList(0, 2));
+            if (i == 0) {
+                history.add(c.example().target());
+            }
+            cases.add(new EvaluationCase(new Example(c.example().user(), history, c.example().target()), c.prompt()));
+        }
+        EvaluationJob job = new EvaluationJob(model, plainJob.dataset(), cases, targetTexts, 20);
+        List<CaseRanking> without = new D3Evaluator().bind(new D3Evaluator.Params(3, null, 2, null, true)).rank(job);
+        int widest = cases.stream().mapToInt(c -> new HashSet<>(c.example().history()).size()).max().orElse(0);
+        List<CaseRanking> wide = new D3Evaluator().bind(new D3Evaluator.Params(3 + widest, null, 2, null)).rank(job);
+        for (int i = 0; i < without.size(); i++) {
+            Example e = cases.get(i).example();
+            List<String> expected = wide.get(i).topItemIds().stream().filter(id -> !e.history().contains(id)).toList();
+            List<String> got = without.get(i).topItemIds();
+            assertTrue(got.stream().noneMatch(e.history()::contains));
+            assertEquals(3, without.get(i).generated().size());
+            assertEquals("case " + i, expected.subList(0, got.size()), got);
+            assertTrue(got.get(0) + " was ranked first before", !got.get(0).equals(plain.get(i).topItemIds().get(0)));
+            int rank = without.get(i).targetRank();
+            assertEquals(e.history().contains(e.target()) || !got.contains(e.target()) ? 0
+                    : without.get(i).generated().indexOf(targetTexts.get(e.target())) + 1, rank);
+        }
+        assertEquals(0, without.get(0).targetRank());
+    }
+
+    @Test
     public void batchedKvCacheBeamSearchEqualsANaiveFullForwardSearch() {
         TitleTrie trie = TitleTrie.of(job(1));
         List<List<BeamSearch.Hypothesis<TitleTrie.Node>>> batched =
