@@ -5,8 +5,9 @@
 
 Prints, per variant and history mode, HR@K and NDCG@K as mean +- sample std over the runs, the references
 (popularity, item-kNN) the runs scored on the same cases, the epochs each variant trained and why it stopped,
-and for every variant against sft the per-seed paired difference with a 95 % paired bootstrap interval over
-test users (each resample draws users with replacement and takes both models' scores on the same users).
+and for every variant against sft (and against each reference that wrote references/<name>-ranks.jsonl, e.g.
+sasrec) the per-seed paired difference with a 95 % paired bootstrap interval over test users (each resample
+draws users with replacement and takes both models' scores on the same users).
 Only the standard library: it reads results.json and the predictions-<protocol>-<mode>.jsonl files.
 """
 import argparse
@@ -91,23 +92,29 @@ def main():
         ndcg = [next(x for x in r["references"] if x["name"] == name)["metrics"][f"NDCG@{k}"] for r in results]
         print(f"| ({name}) | - | same | {mean_std(hr)} | {mean_std(ndcg)} | - | - |")
 
-    print(f"\nPaired differences to {args.baseline} (factual history), per seed: mean [95 % bootstrap interval]")
+    print(f"\nPaired differences (factual history) to {args.baseline}, or to the reference named after '-', per seed:"
+          " mean [95 % bootstrap interval]")
     print(f"| variant | seed | ΔHR@{k} | ΔNDCG@{k} |")
     print("|---|---|---|---|")
-    for variant in variants:
-        if variant == args.baseline:
-            continue
+    # every variant against the baseline variant, then against each reference that wrote its ranks per case
+    comparisons = [(variant, args.baseline) for variant in variants
+                   if variant != args.baseline and args.baseline in variants]
+    for reference in results[0]["references"]:
+        if all(os.path.exists(os.path.join(run, "references", f"{reference['name']}-ranks.jsonl")) for run in args.runs):
+            comparisons += [(variant, f"({reference['name']})") for variant in variants]
+    for variant, against in comparisons:
         for run, seed in zip(args.runs, seeds):
             mine = per_user(os.path.join(run, "variants", variant, f"predictions-{args.protocol}-factual.jsonl"), k)
-            base = per_user(os.path.join(run, "variants", args.baseline,
-                                         f"predictions-{args.protocol}-factual.jsonl"), k)
+            base = per_user(os.path.join(run, "variants", against, f"predictions-{args.protocol}-factual.jsonl")
+                            if not against.startswith("(") else
+                            os.path.join(run, "references", f"{against[1:-1]}-ranks.jsonl"), k)
             users = sorted(set(mine) & set(base))
             cells = []
             for metric in (0, 1):
                 m, lo, hi = bootstrap({u: mine[u][metric] for u in users}, {u: base[u][metric] for u in users},
                                       users, args.resamples, seed)
                 cells.append(f"{m:+.4f} [{lo:+.4f}, {hi:+.4f}]")
-            print(f"| {variant} | {seed} | {cells[0]} | {cells[1]} |")
+            print(f"| {variant}{'' if against == args.baseline else ' - ' + against} | {seed} | {cells[0]} | {cells[1]} |")
 
 
 if __name__ == "__main__":
