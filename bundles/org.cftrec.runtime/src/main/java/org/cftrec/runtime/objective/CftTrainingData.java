@@ -16,8 +16,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The training examples of one variant and the CFT objective over them. Both branches of a micro-batch
- * go through the backbone in one forward call, and vocabulary logits are computed only at target positions.
+ * The training examples of one variant and the CFT objective over them. The two branches of a micro-batch
+ * go through the backbone in two forward calls, each at its own length ({@code branches: separate}, the default),
+ * or in one with the counterfactual rows padded ({@code stacked}); vocabulary logits are computed only at target
+ * positions.
  */
 public final class CftTrainingData implements TrainingData {
     private final Backbone backbone;
