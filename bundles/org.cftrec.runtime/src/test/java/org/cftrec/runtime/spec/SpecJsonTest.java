@@ -92,6 +92,25 @@ public class SpecJsonTest {
     }
 
     @Test
+    public void everyShippedSpecParses() throws Exception {
+        Path specs = Path.of("../../distribution/src/main/resources/assembly/specs");
+        List<Path> files;
+        try (var listing = Files.list(specs)) {
+            files = listing.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+        assertTrue("specs in " + specs.toAbsolutePath(), files.size() >= 10);
+        List<String> refused = new java.util.ArrayList<>(); // the strict binding: unknown fields, bad values
+        for (Path file : files) {
+            try {
+                SpecJson.read(file);
+            } catch (SpecException e) {
+                refused.add(e.getMessage());
+            }
+        }
+        assertEquals(List.of(), refused);
+    }
+
+    @Test
     public void trainingWithoutHistoriesIsAPriorAndOnlyWithoutTheCounterfactualLoss() {
         ExperimentSpec spec = SpecJson.parse("{\"name\": \"x\", \"variants\": [{\"name\": \"prior\","
                 + " \"objective\": {\"alpha\": 0, \"history\": \"removed\"}}, {\"name\": \"sft\"}]}", "s.json");
