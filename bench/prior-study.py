@@ -48,32 +48,23 @@ def main():
     folder = os.path.join(args.runs, f"prior-study-{args.seed}")
     os.makedirs(folder, exist_ok=True)
 
-    prior = copy.deepcopy(base)
-    prior["name"] = base["name"] + "-prior"
-    prior["variants"] = [{"name": "prior", "objective": {"alpha": 0, "history": "removed"},
-                          "weighting": {"plugin": "uniform"}}]
-    prior["trainer"]["params"].update(epochs=args.prior_epochs, selectBy="loss", patience=1)
-    prior["evaluation"]["historyModes"] = ["factual", "removed"]
-    prior_file = os.path.join(folder, "prior.json")
-    json.dump(prior, open(prior_file, "w", encoding="utf-8"), indent=2)
-    prior_run = run(args.cftrec, args.runs, prior_file, args.seed)
+    def setting(label, variant_list, **changes):
+        """Writes the base spec with these variants and changes as runs/prior-study-<seed>/<label>.json, runs it."""
+        spec = copy.deepcopy(base)
+        spec.update(name=f"{base['name']}-{label}", variants=variant_list, **changes)
+        spec_file = os.path.join(folder, f"{label}.json")
+        json.dump(spec, open(spec_file, "w", encoding="utf-8"), indent=2)
+        return run(args.cftrec, args.runs, spec_file, args.seed)
 
-    primed = copy.deepcopy(base)
-    primed["name"] = base["name"] + "-primed"
-    primed["variants"] = variants
-    # relative to the data root (the working directory), which must hold the runs folder
-    primed["backbone"] = {"plugin": "llama", "params": {"path": os.path.relpath(
-        os.path.join(prior_run, "variants", "prior", "model"))}}
-    primed_file = os.path.join(folder, "primed.json")
-    json.dump(primed, open(primed_file, "w", encoding="utf-8"), indent=2)
-    primed_run = run(args.cftrec, args.runs, primed_file, args.seed)
-
-    scratch = copy.deepcopy(base)
-    scratch["name"] = base["name"] + "-scratch"
-    scratch["variants"] = variants
-    scratch_file = os.path.join(folder, "scratch.json")
-    json.dump(scratch, open(scratch_file, "w", encoding="utf-8"), indent=2)
-    scratch_run = run(args.cftrec, args.runs, scratch_file, args.seed)
+    prior_trainer = copy.deepcopy(base["trainer"])
+    prior_trainer["params"].update(epochs=args.prior_epochs, selectBy="loss", patience=1)
+    prior_run = setting("prior", [{"name": "prior", "objective": {"alpha": 0, "history": "removed"},
+                                   "weighting": {"plugin": "uniform"}}], trainer=prior_trainer,
+                        evaluation=dict(base["evaluation"], historyModes=["factual", "removed"]))
+    # the model path is relative to the data root (the working directory), which must hold the runs folder
+    primed_run = setting("primed", variants, backbone={"plugin": "llama", "params": {"path": os.path.relpath(
+        os.path.join(prior_run, "variants", "prior", "model"))}})
+    scratch_run = setting("scratch", variants)
 
     study = os.path.join(os.path.dirname(os.path.abspath(__file__)), "study.py")
     for label, folder_run in (("prior", prior_run), ("primed", primed_run), ("scratch", scratch_run)):
