@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * SASRec (Kang and McAuley, ICDM 2018) as its authors' PyTorch port computes it: item embeddings scaled by
- * sqrt(d) plus learned positions, dropout, then per block Q = LayerNorm(x), x = Q + MultiHeadAttention(Q, x, x)
+ * SASRec (Kang and McAuley, ICDM 2018) as the authors' code and its common PyTorch port (SASRec.pytorch) compute
+ * it: item embeddings scaled by sqrt(d) plus learned positions, dropout, then per block Q = LayerNorm(x),
+ * x = Q + MultiHeadAttention(Q, x, x)
  * under a causal mask, x = LayerNorm(x), x = x + FFN(x) with ReLU and dropout, padded positions zeroed after each
  * block, and a final LayerNorm. An item's score is the dot product of the output with its embedding (tied).
  * Sequences are left-padded with item 0 and positioned so that the last item always has position
