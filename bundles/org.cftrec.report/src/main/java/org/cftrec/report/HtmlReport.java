@@ -108,7 +108,10 @@ public class HtmlReport implements RunReporter {
                 .filter(name -> !name.equals("oracle")).toList());
         return "<p class=\"note\">" + cases + " test cases per model and history mode"
                 + (baselines.isEmpty() ? "" : "; " + baselines + " on the same cases, with the history as recorded") + "."
-                + reference + " Beam search ranks at most as many items as it has beams: above that K, HR@K and NDCG@K"
+                + reference + (baselines.contains("popularity") || baselines.contains("item-knn")
+                ? " Popularity and item-kNN leave each case's history items out of their ranking; d3 and sasrec rank"
+                + " every item unless their excludeHistory is set." : "")
+                + " Beam search ranks at most as many items as it has beams: above that K, HR@K and NDCG@K"
                 + " repeat the value at the beam count.</p>";
     }
 
