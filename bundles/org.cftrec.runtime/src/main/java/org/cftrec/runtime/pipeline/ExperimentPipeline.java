@@ -46,6 +46,8 @@ import java.util.stream.Collectors;
  */
 public final class ExperimentPipeline {
     private static final double DATASET_SHARE = 0.05;
+    /** Of the progress bar, what the reference recommenders take when the spec lists any. */
+    private static final double REFERENCES_SHARE = 0.1;
 
     private final ExperimentPlan plan;
     private final RunState state;
@@ -74,12 +76,14 @@ public final class ExperimentPipeline {
                 : ", e.g. " + itemTexts.values().stream().limit(3).toList()));
         checkpoint();
 
+        double referencesShare = plan.references().isEmpty() ? 0 : REFERENCES_SHARE;
         Map<String, VariantResults> variants = new LinkedHashMap<>();
         int count = plan.variants().size();
         for (int i = 0; i < count; i++) {
             ExperimentPlan.VariantPlan variant = plan.variants().get(i);
-            double start = DATASET_SHARE + (1 - DATASET_SHARE) * i / count;
-            double share = (1 - DATASET_SHARE) / count;
+            double variantsShare = 1 - DATASET_SHARE - referencesShare;
+            double start = DATASET_SHARE + variantsShare * i / count;
+            double share = variantsShare / count;
             variants.put(variant.name(), runVariant(variant, dataset, itemTexts, start, share));
         }
         // The runtime's own popularity baseline replaces a dataset's: it is scored on the cases the models are
@@ -91,10 +95,13 @@ public final class ExperimentPipeline {
         references.add(ItemKnnReference.compute(dataset, plan.spec().evaluation()));
         ReferenceStage referenceStage = new ReferenceStage(dir, context,
                 () -> state.stopRequested() || !plan.unavailable().isEmpty(), this::checkpoint);
-        for (var reference : plan.references()) {
-            state.stage("reference " + reference.name(), 1.0);
+        for (int i = 0; i < plan.references().size(); i++) {
+            var reference = plan.references().get(i);
+            double at = 1 - referencesShare + referencesShare * i / plan.references().size();
+            state.stage("reference " + reference.name(), at);
             references.add(referenceStage.run(reference, dataset,
-                    PopularityReference.casesScored(dataset, plan.spec().evaluation()), plan.spec().evaluation().ks()));
+                    PopularityReference.casesScored(dataset, plan.spec().evaluation()), plan.spec().evaluation().ks(),
+                    message -> state.progress(at, message)));
             checkpoint();
         }
         ExperimentResults results = new ExperimentResults(plan.spec().name(), plan.spec().seed(), dataset.name(),

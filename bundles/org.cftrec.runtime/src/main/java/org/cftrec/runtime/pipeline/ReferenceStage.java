@@ -40,8 +40,9 @@ final class ReferenceStage {
         this.checkpoint = checkpoint;
     }
 
+    /** Trains and scores one reference; each line it logs also goes to {@code progress} (the console's line). */
     ReferenceScores run(ResolvedPlugin<Reference> reference, RecDataset dataset, List<Example> cases,
-                        List<Integer> ks) throws IOException {
+                        List<Integer> ks, java.util.function.Consumer<String> progress) throws IOException {
         String name = reference.name();
         Path scoresFile = dir.resolve("references", name + ".json");
         if (Files.exists(scoresFile)) {
@@ -51,7 +52,10 @@ final class ReferenceStage {
         Path work = dir.resolve("references", name);
         Files.createDirectories(work);
         ReferenceJob job = new ReferenceJob(dataset, cases, new PluginContext(context.seed(), context.dataRoot(), work,
-                context.allowedRoots()), stopRequested, line -> dir.log("reference " + name + ": " + line));
+                context.allowedRoots()), stopRequested, line -> {
+                    dir.log("reference " + name + ": " + line);
+                    progress.accept(line);
+                });
         int[] ranks;
         try {
             ranks = reference.instance().ranks(job);
