@@ -96,25 +96,30 @@ def main():
           " mean [95 % bootstrap interval]")
     print(f"| variant | seed | ΔHR@{k} | ΔNDCG@{k} |")
     print("|---|---|---|---|")
-    # every variant against the baseline variant, then against each reference that wrote its ranks per case
-    comparisons = [(variant, args.baseline) for variant in variants
+    def predictions(run, variant):
+        return os.path.join(run, "variants", variant, f"predictions-{args.protocol}-factual.jsonl")
+
+    def reference_ranks(name):
+        return lambda run: os.path.join(run, "references", f"{name}-ranks.jsonl")
+
+    # (variant, row label, file of what it is compared with in a run): every variant against the baseline variant,
+    # then against each reference that wrote its ranks per case
+    comparisons = [(variant, variant, lambda run: predictions(run, args.baseline)) for variant in variants
                    if variant != args.baseline and args.baseline in variants]
-    for reference in results[0]["references"]:
-        if all(os.path.exists(os.path.join(run, "references", f"{reference['name']}-ranks.jsonl")) for run in args.runs):
-            comparisons += [(variant, f"({reference['name']})") for variant in variants]
-    for variant, against in comparisons:
+    for reference in (r["name"] for r in results[0]["references"]):
+        if all(os.path.exists(reference_ranks(reference)(run)) for run in args.runs):
+            comparisons += [(variant, f"{variant} - ({reference})", reference_ranks(reference)) for variant in variants]
+    for variant, label, base_file in comparisons:
         for run, seed in zip(args.runs, seeds):
-            mine = per_user(os.path.join(run, "variants", variant, f"predictions-{args.protocol}-factual.jsonl"), k)
-            base = per_user(os.path.join(run, "variants", against, f"predictions-{args.protocol}-factual.jsonl")
-                            if not against.startswith("(") else
-                            os.path.join(run, "references", f"{against[1:-1]}-ranks.jsonl"), k)
+            mine = per_user(predictions(run, variant), k)
+            base = per_user(base_file(run), k)
             users = sorted(set(mine) & set(base))
             cells = []
             for metric in (0, 1):
                 m, lo, hi = bootstrap({u: mine[u][metric] for u in users}, {u: base[u][metric] for u in users},
                                       users, args.resamples, seed)
                 cells.append(f"{m:+.4f} [{lo:+.4f}, {hi:+.4f}]")
-            print(f"| {variant}{'' if against == args.baseline else ' - ' + against} | {seed} | {cells[0]} | {cells[1]} |")
+            print(f"| {label} | {seed} | {cells[0]} | {cells[1]} |")
 
 
 if __name__ == "__main__":

@@ -10,10 +10,12 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import org.cftrec.api.data.Example;
 import org.cftrec.api.data.Item;
+import org.cftrec.api.eval.RankingMetrics;
 import org.cftrec.api.reference.ReferenceJob;
 import org.cftrec.djl.Djl;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -158,13 +160,8 @@ final class SasRecTraining {
     }
 
     private double ndcgAt10(SasRecModel model, NDManager manager, List<Example> cases) {
-        double gain = 0;
-        for (int rank : rank(model, manager, cases)) {
-            if (rank >= 1 && rank <= 10) {
-                gain += 1 / (Math.log(rank + 1) / Math.log(2));
-            }
-        }
-        return gain / cases.size();
+        List<Integer> ranks = Arrays.stream(rank(model, manager, cases)).boxed().toList();
+        return RankingMetrics.compute(ranks, List.of(10)).get("NDCG@10");
     }
 
     /**
@@ -177,7 +174,7 @@ final class SasRecTraining {
         for (int from = 0; from < cases.size(); from += RANKING_BATCH) {
             job.checkStop();
             List<Example> batch = cases.subList(from, Math.min(cases.size(), from + RANKING_BATCH));
-            List<int[]> histories = new ArrayList<>(); // every history item: all are left out of the ranking
+            List<int[]> histories = new ArrayList<>(); // every history item (left out with excludeHistory)
             int length = 1;
             for (Example e : batch) {
                 int[] h = e.history().stream().filter(index::containsKey).mapToInt(index::get).toArray();

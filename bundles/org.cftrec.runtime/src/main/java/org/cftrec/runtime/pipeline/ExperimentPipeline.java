@@ -77,11 +77,11 @@ public final class ExperimentPipeline {
         checkpoint();
 
         double referencesShare = plan.references().isEmpty() ? 0 : REFERENCES_SHARE;
+        double variantsShare = 1 - DATASET_SHARE - referencesShare;
         Map<String, VariantResults> variants = new LinkedHashMap<>();
         int count = plan.variants().size();
         for (int i = 0; i < count; i++) {
             ExperimentPlan.VariantPlan variant = plan.variants().get(i);
-            double variantsShare = 1 - DATASET_SHARE - referencesShare;
             double start = DATASET_SHARE + variantsShare * i / count;
             double share = variantsShare / count;
             variants.put(variant.name(), runVariant(variant, dataset, itemTexts, start, share));
@@ -93,8 +93,7 @@ public final class ExperimentPipeline {
                 .filter(r -> !r.name().equals("popularity")).toList());
         references.add(PopularityReference.compute(dataset, plan.spec().evaluation()));
         references.add(ItemKnnReference.compute(dataset, plan.spec().evaluation()));
-        ReferenceStage referenceStage = new ReferenceStage(dir, context,
-                () -> state.stopRequested() || !plan.unavailable().isEmpty(), this::checkpoint);
+        ReferenceStage referenceStage = new ReferenceStage(dir, context, this::stopRequested, this::checkpoint);
         for (int i = 0; i < plan.references().size(); i++) {
             var reference = plan.references().get(i);
             double at = 1 - referencesShare + referencesShare * i / plan.references().size();
@@ -151,7 +150,7 @@ public final class ExperimentPipeline {
             Path last = checkpoints.resolve("last");
             TrainingJob job = new TrainingJob(backbone, data, checkpoints, Files.isDirectory(last) ? last : null,
                     context.seed(), new ProgressListener(variant.name(), start + 0.1 * share, 0.6 * share),
-                    () -> state.stopRequested() || !plan.unavailable().isEmpty());
+                    this::stopRequested);
             TrainingResult training = trainer.train(job);
             dir.log(at + "training ended after " + training.steps() + " steps: " + training.reason());
             checkpoint();
@@ -191,6 +190,11 @@ public final class ExperimentPipeline {
         backbone.save(temp);
         AtomicFiles.deleteRecursively(target);
         AtomicFiles.moveIntoPlace(temp, target);
+    }
+
+    /** Whether a plugin's or trainer's loop should stop: a stop was requested or a plugin of the plan went away. */
+    private boolean stopRequested() {
+        return state.stopRequested() || !plan.unavailable().isEmpty();
     }
 
     /**

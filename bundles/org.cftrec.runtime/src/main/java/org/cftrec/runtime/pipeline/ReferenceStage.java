@@ -1,5 +1,6 @@
 package org.cftrec.runtime.pipeline;
 
+import org.cftrec.api.AtomicFiles;
 import org.cftrec.api.PluginContext;
 import org.cftrec.api.data.Example;
 import org.cftrec.api.data.RecDataset;
@@ -12,14 +13,16 @@ import org.cftrec.runtime.run.RunDirectory;
 import org.cftrec.runtime.spec.SpecJson;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Trains and scores the spec's reference recommenders (plugin kind {@code reference}) on the cases the variants
@@ -42,7 +45,7 @@ final class ReferenceStage {
 
     /** Trains and scores one reference; each line it logs also goes to {@code progress} (the console's line). */
     ReferenceScores run(ResolvedPlugin<Reference> reference, RecDataset dataset, List<Example> cases,
-                        List<Integer> ks, java.util.function.Consumer<String> progress) throws IOException {
+                        List<Integer> ks, Consumer<String> progress) throws IOException {
         String name = reference.name();
         Path scoresFile = dir.resolve("references", name + ".json");
         if (Files.exists(scoresFile)) {
@@ -67,20 +70,19 @@ final class ReferenceStage {
             throw new IllegalStateException("reference " + reference.label() + " ranked " + ranks.length
                     + " cases, but " + cases.size() + " were given");
         }
-        List<Integer> rankList = new ArrayList<>(ranks.length);
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < ranks.length; i++) {
-            rankList.add(ranks[i]);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("user", cases.get(i).user());
             row.put("target", cases.get(i).target());
             row.put("target_rank", ranks[i]);
             lines.append(SpecJson.oneLine(row)).append('\n');
         }
-        ReferenceScores scores = new ReferenceScores(name, RankingMetrics.compute(rankList, ks));
-        org.cftrec.api.AtomicFiles.write(dir.resolve("references", name + "-ranks.jsonl"),
-                lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        org.cftrec.api.AtomicFiles.write(scoresFile, SpecJson.MAPPER.writeValueAsBytes(scores));
+        ReferenceScores scores = new ReferenceScores(name,
+                RankingMetrics.compute(Arrays.stream(ranks).boxed().toList(), ks));
+        AtomicFiles.write(dir.resolve("references", name + "-ranks.jsonl"),
+                lines.toString().getBytes(StandardCharsets.UTF_8));
+        dir.writeJson("references/" + name + ".json", scores); // last: its presence marks the reference done
         dir.log("reference " + name + ": " + scores.metrics());
         return scores;
     }
